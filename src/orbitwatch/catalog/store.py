@@ -1,0 +1,296 @@
+"""The catalog database: objects, every element set ever loaded, loads and rejects.
+
+SQLite in WAL mode (readers never block the writer). A load is one transaction: a
+process killed mid-load leaves the previous state intact. Element sets are never
+overwritten; an identical element set loaded again adds nothing (unique fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import platformdirs
+
+from orbitwatch.errors import StoreError
+from orbitwatch.formats.elements import ElementSet, Reject, format_epoch, us_to_datetime
+from orbitwatch.formats.satcat import SatcatRecord
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS loads (
+    load_id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,            -- file path or URL
+    kind TEXT NOT NULL,              -- 'elements' or 'satcat'
+    format TEXT,
+    sha256 TEXT,
+    loaded_utc TEXT NOT NULL,
+    n_read INTEGER NOT NULL,         -- records read from the source
+    n_added INTEGER NOT NULL,        -- new rows stored
+    n_duplicate INTEGER NOT NULL,    -- identical to rows already stored
+    n_rejected INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS objects (
+    norad_cat_id INTEGER PRIMARY KEY,
+    object_name TEXT,
+    object_id TEXT,                  -- COSPAR designator
+    object_type TEXT,                -- PAYLOAD, ROCKET BODY, DEBRIS, UNKNOWN
+    owner TEXT,                      -- SATCAT owner code (nation or organisation)
+    launch_date TEXT,
+    decay_date TEXT,
+    rcs_m2 REAL,
+    apogee_km REAL,
+    perigee_km REAL,
+    satcat_load_id INTEGER REFERENCES loads(load_id)
+);
+CREATE TABLE IF NOT EXISTS element_sets (
+    element_set_id INTEGER PRIMARY KEY,
+    norad_cat_id INTEGER NOT NULL,
+    epoch_us INTEGER NOT NULL,       -- microseconds since 1970-01-01 UTC (exact)
+    epoch_utc TEXT NOT NULL,
+    mean_motion REAL NOT NULL,       -- rev/day
+    eccentricity REAL NOT NULL,
+    inclination REAL NOT NULL,       -- deg
+    ra_of_asc_node REAL NOT NULL,    -- deg
+    arg_of_pericenter REAL NOT NULL, -- deg
+    mean_anomaly REAL NOT NULL,      -- deg
+    bstar REAL NOT NULL,             -- 1/earth radii
+    mean_motion_dot REAL NOT NULL,   -- rev/day**2 (as printed: ndot/2)
+    mean_motion_ddot REAL NOT NULL,  -- rev/day**3 (as printed: nddot/6)
+    object_name TEXT,
+    object_id TEXT,
+    classification_type TEXT NOT NULL,
+    ephemeris_type INTEGER NOT NULL,
+    element_set_no INTEGER NOT NULL,
+    rev_at_epoch INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE,
+    load_id INTEGER NOT NULL REFERENCES loads(load_id)
+);
+CREATE INDEX IF NOT EXISTS element_sets_by_object ON element_sets(norad_cat_id, epoch_us);
+CREATE TABLE IF NOT EXISTS rejects (
+    reject_id INTEGER PRIMARY KEY,
+    load_id INTEGER NOT NULL REFERENCES loads(load_id),
+    source TEXT NOT NULL,
+    line_no INTEGER,
+    field TEXT,
+    reason TEXT NOT NULL,
+    raw_text TEXT NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE
+);
+"""
+_ES_COLUMNS = (
+    "norad_cat_id", "epoch_us", "epoch_utc", "mean_motion", "eccentricity", "inclination",
+    "ra_of_asc_node", "arg_of_pericenter", "mean_anomaly", "bstar", "mean_motion_dot",
+    "mean_motion_ddot", "object_name", "object_id", "classification_type", "ephemeris_type",
+    "element_set_no", "rev_at_epoch", "fingerprint", "load_id",
+)
+
+
+def default_db_path() -> Path:
+    """``$ORBITWATCH_HOME/catalog.db``, else the user data directory."""
+    home = os.environ.get("ORBITWATCH_HOME")
+    base = Path(home) if home else Path(platformdirs.user_data_dir("orbitwatch"))
+    return base / "catalog.db"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What one load did: counts, and the first rejects with their reasons."""
+
+    load_id: int
+    source: str
+    n_read: int
+    n_added: int
+    n_duplicate: int
+    n_rejected: int
+    rejects: tuple[Reject, ...] = ()
+
+    def summary(self) -> str:
+        return (f"{self.source}: {self.n_read} read, {self.n_added} added, "
+                f"{self.n_duplicate} already stored, {self.n_rejected} rejected")
+
+
+def _es_row(es: ElementSet, load_id: int) -> tuple:
+    return (
+        es.norad_cat_id, es.epoch_us, format_epoch(es.epoch), es.mean_motion, es.eccentricity,
+        es.inclination, es.ra_of_asc_node, es.arg_of_pericenter, es.mean_anomaly, es.bstar,
+        es.mean_motion_dot, es.mean_motion_ddot, es.object_name, es.object_id,
+        es.classification_type, es.ephemeris_type, es.element_set_no, es.rev_at_epoch,
+        es.fingerprint(), load_id,
+    )
+
+
+def element_set_from_row(row: sqlite3.Row | tuple) -> ElementSet:
+    """Rebuild an ElementSet from an ``element_sets`` row (columns as in _ES_COLUMNS)."""
+    (norad, epoch_us, _iso, n, e, i, raan, argp, m, bstar, ndot, nddot, name, cospar,
+     cls, eph, elset, rev) = tuple(row)[:18]
+    return ElementSet(
+        norad_cat_id=norad, epoch=us_to_datetime(epoch_us), mean_motion=n, eccentricity=e,
+        inclination=i, ra_of_asc_node=raan, arg_of_pericenter=argp, mean_anomaly=m,
+        bstar=bstar, mean_motion_dot=ndot, mean_motion_ddot=nddot, object_name=name,
+        object_id=cospar, classification_type=cls, ephemeris_type=eph,
+        element_set_no=elset, rev_at_epoch=rev,
+    )
+
+
+class CatalogStore:
+    """A catalog database file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.executescript(_SCHEMA)
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                              (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
+
+    def __enter__(self) -> CatalogStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- loading ------------------------------------------------------------------
+    def _new_load(self, source: str, kind: str, fmt: str | None, sha256: str | None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO loads (source, kind, format, sha256, loaded_utc, n_read, n_added, "
+            "n_duplicate, n_rejected) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0)",
+            (source, kind, fmt, sha256, format_epoch(datetime.now(UTC))),
+        )
+        return int(cur.lastrowid)
+
+    def _store_rejects(self, load_id: int, rejects: Iterable[Reject]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO rejects (load_id, source, line_no, field, reason, raw_text, "
+            "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(load_id, r.source, r.line_no, r.field, r.reason, r.raw,
+              hashlib.sha1(f"{r.source}|{r.line_no}|{r.reason}|{r.raw}".encode()).hexdigest())
+             for r in rejects],
+        )
+
+    def _finish_load(self, load_id: int, n_read: int, n_added: int, n_rejected: int) -> None:
+        self.conn.execute(
+            "UPDATE loads SET n_read=?, n_added=?, n_duplicate=?, n_rejected=? WHERE load_id=?",
+            (n_read, n_added, n_read - n_added, n_rejected, load_id),
+        )
+
+    def load_elements(
+        self, records: Iterable[ElementSet], rejects: Iterable[Reject] = (), *,
+        source: str, fmt: str | None = None, sha256: str | None = None,
+    ) -> LoadReport:
+        """Store element sets and rejects from one source, in one transaction."""
+        records = list(records)
+        rejects = list(rejects)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            load_id = self._new_load(source, "elements", fmt, sha256)
+            before = self.conn.total_changes
+            self.conn.executemany(
+                f"INSERT OR IGNORE INTO element_sets ({', '.join(_ES_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_ES_COLUMNS))})",
+                (_es_row(es, load_id) for es in records),
+            )
+            n_added = self.conn.total_changes - before
+            # Objects seen for the first time get a row with the element set's name.
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO objects (norad_cat_id, object_name, object_id) "
+                "VALUES (?, ?, ?)",
+                {es.norad_cat_id: (es.norad_cat_id, es.object_name, es.object_id)
+                 for es in records}.values(),
+            )
+            self._store_rejects(load_id, rejects)
+            self._finish_load(load_id, len(records), n_added, len(rejects))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return LoadReport(load_id, source, len(records), n_added, len(records) - n_added,
+                          len(rejects), tuple(rejects[:20]))
+
+    def load_satcat(
+        self, records: Iterable[SatcatRecord], rejects: Iterable[Reject] = (), *,
+        source: str, sha256: str | None = None,
+    ) -> LoadReport:
+        """Store SATCAT metadata (replacing older metadata of the same objects)."""
+        records = list(records)
+        rejects = list(rejects)
+
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            load_id = self._new_load(source, "satcat", "csv", sha256)
+            before = self.conn.total_changes
+            self.conn.executemany(
+                "INSERT INTO objects (norad_cat_id, object_name, object_id, object_type, owner, "
+                "launch_date, decay_date, rcs_m2, apogee_km, perigee_km, satcat_load_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(norad_cat_id) DO UPDATE SET "
+                "object_name=excluded.object_name, object_id=excluded.object_id, "
+                "object_type=excluded.object_type, owner=excluded.owner, "
+                "launch_date=excluded.launch_date, decay_date=excluded.decay_date, "
+                "rcs_m2=COALESCE(excluded.rcs_m2, objects.rcs_m2), apogee_km=excluded.apogee_km, "
+                "perigee_km=excluded.perigee_km, satcat_load_id=excluded.satcat_load_id",
+                [(r.norad_cat_id, r.object_name, r.object_id, r.object_type, r.owner,
+                  iso(r.launch_date), iso(r.decay_date), r.rcs_m2, r.apogee_km, r.perigee_km,
+                  load_id) for r in records],
+            )
+            n_added = self.conn.total_changes - before
+            self._store_rejects(load_id, rejects)
+            self._finish_load(load_id, len(records), n_added, len(rejects))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return LoadReport(load_id, source, len(records), n_added, len(records) - n_added,
+                          len(rejects), tuple(rejects[:20]))
+
+    # --- reading ------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {
+            "objects": q("SELECT COUNT(*) FROM objects").fetchone()[0],
+            "element_sets": q("SELECT COUNT(*) FROM element_sets").fetchone()[0],
+            "loads": q("SELECT COUNT(*) FROM loads").fetchone()[0],
+            "rejects": q("SELECT COUNT(*) FROM rejects").fetchone()[0],
+        }
+
+    def history(self, norad_cat_id: int) -> list[ElementSet]:
+        """Every element set of one object, oldest epoch first."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(_ES_COLUMNS[:18])} FROM element_sets WHERE norad_cat_id=? "
+            "ORDER BY epoch_us", (norad_cat_id,),
+        )
+        return [element_set_from_row(r) for r in rows]
+
+    def rejects(self, limit: int = 100) -> list[Reject]:
+        rows = self.conn.execute(
+            "SELECT source, line_no, field, reason, raw_text FROM rejects "
+            "ORDER BY reject_id DESC LIMIT ?", (limit,),
+        )
+        return [Reject(*r) for r in rows]
+
+    def loads(self, limit: int = 20) -> list[dict]:
+        cur = self.conn.execute(
+            "SELECT load_id, source, kind, loaded_utc, n_read, n_added, n_duplicate, n_rejected "
+            "FROM loads ORDER BY load_id DESC LIMIT ?", (limit,),
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]

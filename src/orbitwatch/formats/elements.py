@@ -1,0 +1,182 @@
+"""The mean element set every format reads into and writes from, and parse results.
+
+Field names are the CCSDS OMM keywords in lower case, so a file maps one to one onto
+an :class:`ElementSet`; units are those of the OMM for SGP4 (TEME frame, UTC epoch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+
+from orbitwatch.errors import RecordError
+
+#: Unix epoch as a Julian date (UTC).
+JD_UNIX_EPOCH = 2440587.5
+_US_PER_DAY = 86_400_000_000
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSet:
+    """One SGP4 mean element set (a TLE or an OMM with MEAN_ELEMENT_THEORY SGP4).
+
+    Attributes:
+        norad_cat_id: catalog number (0 to 999,999,999).
+        epoch: epoch, timezone-aware UTC, exact to the microsecond (TLE epochs are
+            multiples of 1e-8 day = 864 us, OMM epochs carry at most 6 decimals).
+        mean_motion: Kozai mean motion, revolutions per day.
+        eccentricity: dimensionless, 0 <= e < 1.
+        inclination, ra_of_asc_node, arg_of_pericenter, mean_anomaly: degrees, TEME.
+        bstar: SGP4 drag term B*, 1 / Earth radii.
+        mean_motion_dot: first derivative of mean motion / 2, rev/day**2, as TLE and
+            OMM print it (not used by SGP4).
+        mean_motion_ddot: second derivative / 6, rev/day**3, as printed.
+        object_name, object_id: name and COSPAR designator (``1998-067A``), or None.
+    """
+
+    norad_cat_id: int
+    epoch: datetime
+    mean_motion: float
+    eccentricity: float
+    inclination: float
+    ra_of_asc_node: float
+    arg_of_pericenter: float
+    mean_anomaly: float
+    bstar: float = 0.0
+    mean_motion_dot: float = 0.0
+    mean_motion_ddot: float = 0.0
+    object_name: str | None = None
+    object_id: str | None = None
+    classification_type: str = "U"
+    ephemeris_type: int = 0
+    element_set_no: int = 0
+    rev_at_epoch: int = 0
+
+    def __post_init__(self) -> None:
+        if self.epoch.tzinfo is None:
+            raise ValueError("ElementSet.epoch must be timezone-aware (UTC)")
+
+    # --- time -----------------------------------------------------------------
+    @property
+    def epoch_us(self) -> int:
+        """Epoch as integer microseconds since 1970-01-01T00:00:00 UTC (exact)."""
+        return datetime_to_us(self.epoch)
+
+    @property
+    def epoch_jd(self) -> tuple[float, float]:
+        """Epoch as a split Julian date (whole part ending in .5, fraction of day), UTC."""
+        return us_to_split_jd(self.epoch_us)
+
+    @property
+    def epoch_iso(self) -> str:
+        """Epoch as ISO-8601 UTC with microseconds, the form CelesTrak writes."""
+        return format_epoch(self.epoch)
+
+    # --- derived orbit quantities ----------------------------------------------
+    @property
+    def period_min(self) -> float:
+        """Orbital period, minutes."""
+        return 1440.0 / self.mean_motion if self.mean_motion > 0 else math.inf
+
+    def fingerprint(self) -> str:
+        """A stable hash of every value: identical element sets share it."""
+        text = "|".join(repr(getattr(self, f.name)) for f in fields(self) if f.name != "epoch")
+        text += f"|{self.epoch_us}"
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def with_name(self, name: str | None) -> ElementSet:
+        return replace(self, object_name=name)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record a parser refused: where it was, what was wrong, and its raw text."""
+
+    source: str
+    line_no: int | None
+    field: str | None
+    reason: str
+    raw: str
+
+    @classmethod
+    def from_error(cls, err: RecordError, raw: str | None = None) -> Reject:
+        return cls(
+            source=err.source or "<stream>",
+            line_no=err.line_no,
+            field=err.field,
+            reason=err.reason,
+            raw=raw if raw is not None else (err.raw or ""),
+        )
+
+    def __str__(self) -> str:
+        where = self.source + (f", line {self.line_no}" if self.line_no is not None else "")
+        what = f"field {self.field}: " if self.field else ""
+        return f"{where}: {what}{self.reason}"
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a parser read from one source: good records, and rejects with reasons."""
+
+    source: str
+    records: list[ElementSet] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[ElementSet]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+# --- time helpers (exact integer microseconds) ------------------------------------
+
+
+def datetime_to_us(t: datetime) -> int:
+    """Integer microseconds since the Unix epoch of an aware datetime (exact)."""
+    delta = t - _UNIX_EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def us_to_datetime(us: int) -> datetime:
+    """Inverse of :func:`datetime_to_us`: an aware UTC datetime."""
+    return _UNIX_EPOCH + timedelta(microseconds=int(us))
+
+
+def us_to_split_jd(us: int) -> tuple[float, float]:
+    """Microseconds since the Unix epoch -> (Julian date at 0h UTC, fraction of day)."""
+    days, rest = divmod(int(us), _US_PER_DAY)
+    return JD_UNIX_EPOCH + days, rest / _US_PER_DAY
+
+
+def datetime_to_split_jd(t: datetime) -> tuple[float, float]:
+    """Aware datetime -> split Julian date (whole part ending in .5, fraction)."""
+    return us_to_split_jd(datetime_to_us(t))
+
+
+def format_epoch(t: datetime) -> str:
+    """ISO-8601 UTC with six decimals and no zone suffix, as CelesTrak's OMM."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse a user-given UTC time: ISO date or date-time, with or without ``Z``.
+
+    Raises ValueError naming the text when it is not a time.
+    """
+    s = text.strip()
+    if s.lower() == "now":
+        return datetime.now(UTC)
+    if s.endswith(("Z", "z")):
+        s = s[:-1]
+    try:
+        t = datetime.fromisoformat(s)
+    except ValueError:
+        raise ValueError(f"not an ISO-8601 UTC time: {text!r} (expected e.g. 2026-03-10T12:00:00Z)")
+    if t.tzinfo is None:
+        return t.replace(tzinfo=UTC)
+    return t.astimezone(UTC)

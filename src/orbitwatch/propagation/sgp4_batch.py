@@ -1,0 +1,117 @@
+"""Batched SGP4/SDP4 through python-sgp4's ``SatrecArray`` (Vallado's C++), chunked
+over objects and times so that memory stays bounded; per-object errors as data.
+
+Shapes: ``(n_objects, n_times, 3)`` for positions (km, TEME) and velocities (km/s, TEME);
+``(n_objects, n_times)`` uint8 error codes, python-sgp4's ``SGP4_ERRORS`` table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sgp4.api import SGP4_ERRORS, WGS72, Satrec, SatrecArray
+
+from orbitwatch.formats.elements import ElementSet
+
+#: SGP4 error code of a satellite that has decayed (mrt < 1 Earth radius).
+DECAYED = 6
+_DEG = math.pi / 180.0
+_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
+_SGP4_EPOCH_JD = 2433281.5  # sgp4init's epoch is days since 1949-12-31 00:00 UT
+
+
+def satrec_from_elements(es: ElementSet) -> Satrec:
+    """Initialise a Satrec from mean elements (WGS72 constants, 'i' improved mode).
+
+    Catalog numbers above 339,999 have no Satrec form; they are initialised as 0 and
+    the real number stays in the ElementSet. The epoch is set exactly from the split
+    Julian date, as ``twoline2rv`` does.
+    """
+    jd, fr = es.epoch_jd
+    sat = Satrec()
+    sat.sgp4init(
+        WGS72, "i",
+        es.norad_cat_id if es.norad_cat_id <= 339_999 else 0,
+        (jd - _SGP4_EPOCH_JD) + fr,
+        es.bstar,
+        es.mean_motion_dot / (_XPDOTP * 1440.0),
+        es.mean_motion_ddot / (_XPDOTP * 1440.0 * 1440.0),
+        es.eccentricity,
+        es.arg_of_pericenter * _DEG,
+        es.inclination * _DEG,
+        es.mean_anomaly * _DEG,
+        es.mean_motion / _XPDOTP,
+        es.ra_of_asc_node * _DEG,
+    )
+    sat.jdsatepoch, sat.jdsatepochF = jd, fr
+    return sat
+
+
+@dataclass(slots=True)
+class PropagationChunk:
+    """One block of a propagation: objects ``object_slice`` x times ``time_slice``."""
+
+    object_slice: slice
+    time_slice: slice
+    error: np.ndarray  # (n_obj, n_t) uint8
+    position_teme_km: np.ndarray  # (n_obj, n_t, 3)
+    velocity_teme_km_s: np.ndarray  # (n_obj, n_t, 3)
+
+
+def iter_propagate(
+    satrecs: Sequence[Satrec],
+    jd: np.ndarray,
+    fr: np.ndarray,
+    *,
+    max_block_states: int = 2_000_000,
+) -> Iterator[PropagationChunk]:
+    """Propagate every satellite to every time, one bounded block at a time.
+
+    ``jd`` and ``fr`` are the split UTC Julian dates of the times. A block holds at
+    most ``max_block_states`` object-time states (about 56 bytes each), so memory
+    does not grow with the catalog or the window.
+    """
+    jd = np.ascontiguousarray(jd, dtype=np.float64)
+    fr = np.ascontiguousarray(fr, dtype=np.float64)
+    n_obj, n_t = len(satrecs), len(jd)
+    if n_obj == 0 or n_t == 0:
+        return
+    times_per_block = max(1, min(n_t, max_block_states))
+    objects_per_block = max(1, max_block_states // times_per_block)
+    for o0 in range(0, n_obj, objects_per_block):
+        block = SatrecArray(list(satrecs[o0 : o0 + objects_per_block]))
+        for t0 in range(0, n_t, times_per_block):
+            t1 = min(n_t, t0 + times_per_block)
+            e, r, v = block.sgp4(jd[t0:t1], fr[t0:t1])
+            yield PropagationChunk(slice(o0, o0 + len(r)), slice(t0, t1), e, r, v)
+
+
+def propagate_teme(
+    satrecs: Sequence[Satrec], jd: np.ndarray, fr: np.ndarray, *, max_block_states: int = 2_000_000
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All states at once: ``(error, position_teme_km, velocity_teme_km_s)``.
+
+    Failed states hold NaN; see :func:`iter_propagate` to bound memory.
+    """
+    n_obj, n_t = len(satrecs), len(jd)
+    err = np.zeros((n_obj, n_t), dtype=np.uint8)
+    pos = np.full((n_obj, n_t, 3), np.nan)
+    vel = np.full((n_obj, n_t, 3), np.nan)
+    for c in iter_propagate(satrecs, jd, fr, max_block_states=max_block_states):
+        err[c.object_slice, c.time_slice] = c.error
+        pos[c.object_slice, c.time_slice] = c.position_teme_km
+        vel[c.object_slice, c.time_slice] = c.velocity_teme_km_s
+    return err, pos, vel
+
+
+def summarize_errors(error: np.ndarray) -> dict[str, int]:
+    """Count failing objects by SGP4 error message (an object counts once, by the
+    first error code it hit)."""
+    failed = error != 0
+    rows = np.flatnonzero(failed.any(axis=1))
+    first = error[rows, failed[rows].argmax(axis=1)] if len(rows) else np.array([], np.uint8)
+    codes, counts = np.unique(first, return_counts=True)
+    return {f"{SGP4_ERRORS[int(c)]} (code {int(c)})": int(n) for c, n in zip(codes, counts, strict=True)}
