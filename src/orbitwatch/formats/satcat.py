@@ -111,3 +111,29 @@ def parse_satcat_csv(text: str, *, source: str = "<satcat>") -> SatcatResult:
             continue
         records.append(rec)
     return SatcatResult(source, records, rejects)
+
+
+_SATCAT_COLUMNS = ("OBJECT_NAME", "OBJECT_ID", "NORAD_CAT_ID", "OBJECT_TYPE", "OWNER",
+                   "LAUNCH_DATE", "DECAY_DATE", "PERIOD", "INCLINATION", "APOGEE", "PERIGEE",
+                   "RCS")
+
+
+def write_satcat_csv(records: list[SatcatRecord]) -> str:
+    """SATCAT CSV in CelesTrak's column names (types spelled out)."""
+
+    def cell(v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:.3f}"
+        return str(v)
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(_SATCAT_COLUMNS)
+    for r in records:
+        w.writerow(cell(v) for v in (
+            r.object_name, r.object_id, r.norad_cat_id, r.object_type, r.owner,
+            r.launch_date, r.decay_date, r.period_min, r.inclination_deg, r.apogee_km,
+            r.perigee_km, r.rcs_m2))
+    return buf.getvalue()

@@ -1,0 +1,3 @@
+from orbitwatch.cli.main import main
+
+main()

@@ -1,0 +1,376 @@
+"""The ``orbitwatch`` command. Exit codes: 0 ok, 1 failed, 2 bad input.
+
+Expected errors print one line on stderr (``orbitwatch: error: ...``), no traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import platform
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from orbitwatch._version import __version__
+from orbitwatch.catalog import CatalogStore, default_db_path, load_path, load_text, take_snapshot
+from orbitwatch.catalog.info import catalog_info
+from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
+from orbitwatch.catalog.synth import synthesize
+from orbitwatch.cli.output import OUTPUT_FORMATS, render
+from orbitwatch.errors import InputError, OrbitwatchError
+from orbitwatch.formats.elements import format_epoch, parse_utc
+from orbitwatch.formats.omm import write_omm
+from orbitwatch.formats.satcat import write_satcat_csv
+from orbitwatch.formats.tle import write_tle
+from orbitwatch.propagation import EarthOrientation, itrf_to_geodetic, propagate, time_grid
+from orbitwatch.propagation.sgp4_batch import iter_propagate, summarize_errors
+
+EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"orbitwatch: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn orbitwatch's own exceptions into one line and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as err:
+            _fail(str(err), EXIT_BAD_INPUT)
+        except OrbitwatchError as err:
+            _fail(str(err), EXIT_FAILED)
+        except KeyboardInterrupt:
+            _fail("interrupted", EXIT_FAILED)
+
+    return wrapper
+
+
+def _utc(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        return parse_utc(value)
+    except ValueError as err:
+        raise InputError(str(err))
+
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="Catalog database file [default: $ORBITWATCH_HOME/catalog.db or "
+                              "the user data directory].")
+format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS),
+                             default="table", show_default=True, help="Output format.")
+
+
+def _versions() -> str:
+    lines = [f"orbitwatch {__version__}", f"python {platform.python_version()}"]
+    for dist in ("sgp4", "numpy", "pyerfa", "httpx", "click"):
+        try:
+            lines.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            lines.append(f"{dist} (not installed)")
+    try:
+        from sgp4.api import accelerated
+        lines[2] += " (C++ accelerated)" if accelerated else " (pure Python: slow)"
+    except ImportError:
+        pass
+    db = default_db_path()
+    if db.exists():
+        with CatalogStore(db) as store:
+            loads = store.loads(limit=1)
+            newest = store.conn.execute("SELECT MAX(epoch_utc) FROM element_sets").fetchone()[0]
+            counts = store.counts()
+        lines.append(f"catalog {db}: {counts['objects']} objects, {counts['element_sets']} "
+                     f"element sets, newest epoch {newest or '-'} UTC, last load "
+                     f"{loads[0]['loaded_utc'] + ' UTC' if loads else 'never'}")
+    else:
+        lines.append(f"catalog {db}: not created yet (orbitwatch catalog load ...)")
+    return "\n".join(lines)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_versions())
+        ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Versions of orbitwatch and its dependencies, "
+                                            "and the catalog's freshness.")
+def cli() -> None:
+    """orbitwatch: open space situational awareness on your own machine."""
+
+
+@cli.group()
+def catalog() -> None:
+    """Load, fetch, inspect and synthesise catalogs."""
+
+
+@catalog.command("load")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+@click.option("--input-format", type=click.Choice(["tle", "json", "csv", "xml", "kvn", "satcat"]),
+              default=None, help="Format of the files [default: detected from content].")
+@click.option("--checksum", type=click.Choice(["verify", "ignore"]), default="verify",
+              show_default=True, help="TLE checksum policy.")
+@handle_errors
+def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | None,
+                 checksum: str) -> None:
+    """Load element sets (TLE/3LE/2LE, OMM JSON/CSV/XML/KVN) or SATCAT CSV files.
+
+    Each file is one transaction; bad records are stored as rejects with their reason.
+    """
+    total_rejected = 0
+    with CatalogStore(db) as store:
+        for path in paths:
+            report = load_path(store, path, fmt=input_format, checksum_policy=checksum)
+            click.echo(report.summary())
+            for rej in report.rejects[:5]:
+                click.echo(f"  rejected: {str(rej).splitlines()[0]}", err=True)
+            if report.n_rejected > 5:
+                click.echo(f"  ... {report.n_rejected - 5} more rejects "
+                           "(orbitwatch catalog rejects)", err=True)
+            total_rejected += report.n_rejected
+    if total_rejected:
+        click.echo(f"{total_rejected} records rejected in all; the others were stored",
+                   err=True)
+
+
+@catalog.command("rejects")
+@db_option
+@click.option("--limit", default=50, show_default=True)
+@format_option
+@handle_errors
+def catalog_rejects(db: Path | None, limit: int, fmt: str) -> None:
+    """Records refused by earlier loads: file, line, field and reason."""
+    with CatalogStore(db) as store:
+        rows = [{"source": r.source, "line": r.line_no, "field": r.field,
+                 "reason": r.reason.splitlines()[0]} for r in store.rejects(limit)]
+    click.echo(render(rows, fmt), nl=False)
+
+
+@catalog.command("fetch")
+@click.option("--source", type=click.Choice(["celestrak", "spacetrack"]), default="celestrak",
+              show_default=True)
+@click.option("--group", default=None, help="CelesTrak group, e.g. active, stations.")
+@click.option("--catnr", default=None, help="Comma-separated catalog numbers.")
+@click.option("--omm-format", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.option("--satcat", "with_satcat", is_flag=True,
+              help="Also fetch the SATCAT records of the same group or objects (CelesTrak).")
+@db_option
+@handle_errors
+def catalog_fetch(source: str, group: str | None, catnr: str | None, omm_format: str,
+                  with_satcat: bool, db: Path | None) -> None:
+    """Fetch current element sets from CelesTrak or Space-Track and load them."""
+    numbers = _parse_ids(catnr) if catnr else None
+    with CatalogStore(db) as store:
+        cache = store.path.parent / "cache"
+        if source == "celestrak":
+            client = CelesTrakClient(cache)
+            answers = [client.gp(group=group, catnr=numbers, fmt=omm_format)]
+            if with_satcat:
+                answers.append(client.satcat(group=group, catnr=numbers))
+        else:
+            answers = [SpaceTrackClient().gp(catnr=numbers)]
+        for got in answers:
+            age = (f"cached copy, {got.age.total_seconds() / 60:.0f} min old (CelesTrak asks "
+                   "for at most one download per two hours)" if got.from_cache else "downloaded")
+            click.echo(f"{got.url}: {age}")
+            if got.empty:
+                click.echo("  the provider has no data for this query (0 records)")
+                continue
+            fmt = "satcat" if got.fmt == "satcat" else got.fmt
+            click.echo("  " + load_text(store, got.text, source=got.url, fmt=fmt).summary())
+
+
+@catalog.command("info")
+@db_option
+@click.option("--at", default=None, help="Snapshot time, UTC ISO-8601 [default: now].")
+@format_option
+@handle_errors
+def catalog_info_cmd(db: Path | None, at: str | None, fmt: str) -> None:
+    """Counts by type, owner and orbit regime, and the catalog's freshness."""
+    when = _utc(at)
+    with CatalogStore(db) as store:
+        info = catalog_info(store, when)
+    rows = [{"group": "stored", "value": k, "count": v} for k, v in info.counts.items()]
+    rows += [{"group": "snapshot", "value": "objects", "count": info.objects_in_snapshot}]
+    for group, counts in (("type", info.by_type), ("regime", info.by_regime),
+                          ("owner", info.by_owner)):
+        rows += [{"group": group, "value": k, "count": v} for k, v in counts.items()]
+    if fmt == "json":
+        click.echo(render([{
+            "at_utc": format_epoch(info.at), "stored": info.counts,
+            "objects_in_snapshot": info.objects_in_snapshot, "by_type": info.by_type,
+            "by_regime": info.by_regime, "by_owner": info.by_owner,
+            "newest_epoch_utc": format_epoch(info.newest_epoch) if info.newest_epoch else None,
+            "median_element_age_days": info.median_age_days,
+            "last_load_utc": info.last_load_utc}], "json"), nl=False)
+        return
+    click.echo(render(rows, fmt, title=f"Catalog at {format_epoch(when)} UTC"), nl=False)
+    if fmt == "table":
+        newest = format_epoch(info.newest_epoch) + " UTC" if info.newest_epoch else "-"
+        age = f"{info.median_age_days:.2f} days" if info.median_age_days is not None else "-"
+        click.echo(f"\nnewest epoch {newest}; median element-set age {age}; "
+                   f"last load {info.last_load_utc or 'never'} UTC")
+
+
+@catalog.command("synth")
+@click.option("--objects", "n_objects", type=click.IntRange(min=0), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--epoch", default="2026-01-01T00:00:00Z", show_default=True,
+              help="Epochs are drawn within the 2 days before this UTC time.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="OMM file to write (.json, .csv, .xml, .kvn; .tle for 3LE).")
+@click.option("--satcat", "satcat_out", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Also write the objects' SATCAT CSV (type, owner, size).")
+@handle_errors
+def catalog_synth(n_objects: int, seed: int, epoch: str, output: Path,
+                  satcat_out: Path | None) -> None:
+    """Write a synthetic catalog with the real catalog's mix of orbits."""
+    objects = synthesize(n_objects, seed=seed, epoch=_utc(epoch))
+    ext = output.suffix.lower().lstrip(".")
+    elements = [o.elements for o in objects]
+    text = write_tle(elements) if ext in ("tle", "3le") else write_omm(elements, ext or "json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    click.echo(f"wrote {len(objects)} synthetic objects to {output}")
+    if satcat_out:
+        satcat_out.write_text(write_satcat_csv([o.satcat for o in objects]))
+        click.echo(f"wrote their SATCAT to {satcat_out}")
+
+
+@catalog.command("export")
+@db_option
+@click.option("--at", default=None, help="Snapshot time, UTC [default: now].")
+@click.option("--as", "out_format", type=click.Choice(["tle", "json", "csv", "xml", "kvn"]),
+              default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@handle_errors
+def catalog_export(db: Path | None, at: str | None, out_format: str, output: Path) -> None:
+    """Write the snapshot's element sets as TLE (3LE) or OMM."""
+    with CatalogStore(db) as store:
+        snap = take_snapshot(store, _utc(at))
+    elements = snap.element_sets
+    if out_format == "tle":
+        elements = [es for es in elements if es.norad_cat_id <= 339_999]
+        skipped = len(snap) - len(elements)
+        if skipped:
+            click.echo(f"{skipped} objects above 339999 have no TLE form; use OMM", err=True)
+        text = write_tle(elements)
+    else:
+        text = write_omm(elements, out_format)
+    output.write_text(text)
+    click.echo(f"wrote {len(elements)} element sets ({snap.snapshot_id}) to {output}")
+
+
+def _parse_ids(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise InputError(f"catalog numbers must be integers separated by commas, got {text!r}")
+
+
+@cli.command("propagate")
+@db_option
+@click.option("--id", "ids", default=None,
+              help="Comma-separated catalog numbers [default: the whole snapshot, summarised].")
+@click.option("--at", "start", default=None, help="First time, UTC ISO-8601 [default: now].")
+@click.option("--step", type=float, default=60.0, show_default=True, help="Seconds between times.")
+@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--frame", type=click.Choice(["teme", "itrf", "gcrf", "geodetic"]),
+              default="teme", show_default=True)
+@click.option("--eop", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="IERS finals file for UT1-UTC and polar motion.")
+@format_option
+@handle_errors
+def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: float, count: int,
+                  frame: str, eop: Path | None, fmt: str) -> None:
+    """Positions of chosen objects at chosen times (SGP4), or a whole-catalog summary."""
+    t0 = _utc(start)
+    times = time_grid(t0, step, count)
+    eop_table = EarthOrientation.from_finals(eop) if eop else None
+    with CatalogStore(db) as store:
+        snap = take_snapshot(store, times[-1], norad_cat_ids=_parse_ids(ids) if ids else None,
+                             include_analyst=bool(ids), include_decayed=bool(ids))
+    if ids is None:
+        _propagate_summary(snap, times, fmt)
+        return
+    missing = sorted(set(_parse_ids(ids)) - set(snap.norad_cat_id.tolist()))
+    if missing:
+        click.echo(f"no element set with epoch before {format_epoch(times[-1])} UTC for: "
+                   f"{', '.join(map(str, missing))}", err=True)
+    if not len(snap):
+        raise InputError("none of the requested objects is in the catalog")
+    eph = propagate(snap.element_sets, times, frame="itrf" if frame == "geodetic" else frame,
+                    eop=eop_table)
+    rows = []
+    for i, es in enumerate(snap.element_sets):
+        for k, t in enumerate(times):
+            row: dict[str, Any] = {"norad_cat_id": es.norad_cat_id, "time_utc": format_epoch(t)}
+            r, v = eph.position_km[i, k], eph.velocity_km_s[i, k]
+            if frame == "geodetic":
+                lat, lon, alt = itrf_to_geodetic(r)
+                row.update(lat_deg=float(lat), lon_deg=float(lon), alt_km=float(alt))
+            else:
+                row.update({f"{axis}_{frame}_km": float(c) for axis, c in zip("xyz", r)})
+                row.update({f"v{axis}_{frame}_km_s": float(c) for axis, c in zip("xyz", v)})
+            row["sgp4_error"] = int(eph.error[i, k])
+            rows.append(row)
+    click.echo(render(rows, fmt), nl=False)
+
+
+def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
+    """Propagate the whole snapshot chunk by chunk and report counts and throughput."""
+    from orbitwatch.propagation import split_jd
+
+    jd, fr = split_jd(times)
+    sats = snap.satrecs()
+    errors = np.zeros((len(sats), len(times)), dtype=np.uint8)
+    started = time.perf_counter()
+    chunks = iter_propagate(sats, jd, fr, max_block_states=500_000)
+    n_chunks = max(1, -(-len(sats) * len(times) // 500_000))
+    if sys.stderr.isatty():
+        chunks = click.progressbar(chunks, length=n_chunks, label="propagating", file=sys.stderr,
+                                   show_eta=True)
+    with chunks if hasattr(chunks, "__enter__") else _nullcontext(chunks) as bar:
+        for c in bar:
+            errors[c.object_slice, c.time_slice] = c.error
+    elapsed = time.perf_counter() - started
+    states = len(sats) * len(times)
+    summary = summarize_errors(errors)
+    row = {"snapshot": snap.snapshot_id, "objects": len(sats), "times": len(times),
+           "states": states, "seconds": round(elapsed, 3),
+           "states_per_second": round(states / elapsed) if elapsed else None,
+           "objects_failed": sum(summary.values())}
+    click.echo(render([row], fmt), nl=False)
+    for message, n in summary.items():
+        click.echo(f"  {n} objects: {message}", err=True)
+
+
+def _nullcontext(value: Any) -> Any:
+    import contextlib
+
+    return contextlib.nullcontext(value)
+
+
+def main() -> None:
+    cli(prog_name="orbitwatch")
+
+
+if __name__ == "__main__":
+    main()
