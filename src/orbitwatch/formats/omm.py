@@ -340,11 +340,8 @@ def parse_omm(text: str, fmt: str, *, source: str = "<omm>") -> ParseResult:
 
 
 def _number(value: float) -> str:
-    """Shortest decimal that reads back as the same float, without exponent when small."""
-    text = repr(float(value))
-    if "e" in text or "E" in text:
-        return f"{value:.12E}".rstrip("0").replace(".E", ".0E")
-    return text[:-2] if text.endswith(".0") else text
+    """Shortest decimal text that reads back as the same float (Python's repr)."""
+    return repr(float(value))
 
 
 def omm_fields(es: ElementSet) -> dict[str, Any]:

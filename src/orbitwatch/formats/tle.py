@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from orbitwatch.errors import TLEFormatError, TLEWriteError
@@ -394,7 +394,8 @@ def _designator_field(object_id: str | None) -> str:
 def format_tle(es: ElementSet, *, name_line: bool = True) -> list[str]:
     """Write an element set as TLE lines (with a name line first when asked and known).
 
-    Values are rounded half up to each field's resolution; eccentricity keeps 7 digits.
+    Values are rounded half up to each field's resolution; eccentricity is truncated to
+    7 digits, as CelesTrak renders it.
     Raises :class:`TLEWriteError` for catalog numbers above 339,999.
     """
     satnum = alpha5_encode(es.norad_cat_id)
@@ -407,7 +408,8 @@ def format_tle(es: ElementSet, *, name_line: bool = True) -> list[str]:
         f"{_format_implied_exponent(es.bstar)} {es.ephemeris_type % 10:1d} "
         f"{es.element_set_no % 10_000:4d}"
     )
-    ecc = _round_half_up(es.eccentricity, 7)
+    # CelesTrak truncates eccentricity to 7 digits (gpconf 'tle-writer-alpha5').
+    ecc = Decimal(repr(es.eccentricity)).quantize(Decimal("1e-7"), rounding=ROUND_DOWN)
     if ecc >= 1:
         raise TLEWriteError(f"eccentricity {es.eccentricity} has no TLE form")
     angles = [

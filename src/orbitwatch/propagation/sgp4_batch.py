@@ -35,7 +35,9 @@ def satrec_from_elements(es: ElementSet) -> Satrec:
     sat.sgp4init(
         WGS72, "i",
         es.norad_cat_id if es.norad_cat_id <= 339_999 else 0,
-        (jd - _SGP4_EPOCH_JD) + fr,
+        # Same expression as Vallado's twoline2rv, so results match the reference
+        # bit for bit (the rounding of this sum moves near-parabolic orbits by mm).
+        (jd + fr) - _SGP4_EPOCH_JD,
         es.bstar,
         es.mean_motion_dot / (_XPDOTP * 1440.0),
         es.mean_motion_ddot / (_XPDOTP * 1440.0 * 1440.0),
