@@ -105,7 +105,7 @@ def synthesize(n_objects: int, *, seed: int = 1,
             ra_of_asc_node=round(raan % 360.0, 4),
             arg_of_pericenter=round(float(rng.uniform(0, 360)), 4),
             mean_anomaly=round(float(rng.uniform(0, 360)), 4),
-            bstar=float(f"{bstar:.5e}"), object_name=f"SYNTH {kind.upper()} {i + 1}",
+            bstar=float(f"{bstar:.4e}"), object_name=f"SYNTH {kind.upper()} {i + 1}",
             object_id=f"{t.year}-{1 + i % 999:03d}{chr(65 + i % 26)}",
             element_set_no=999,
         )

@@ -1,0 +1,115 @@
+"""The catalog database: history kept, identical reloads add nothing, rejects kept,
+a load is one transaction (a killed loader leaves the previous state), snapshots."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from orbitwatch.catalog import CatalogStore, load_path, load_text, take_snapshot
+from orbitwatch.catalog.synth import synthesize
+from orbitwatch.formats.satcat import write_satcat_csv
+from orbitwatch.formats.tle import write_tle
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _elements(n: int, seed: int = 3):
+    return [o.elements for o in synthesize(n, seed=seed, epoch=T0)]
+
+
+def test_history_kept_and_identical_reload_adds_nothing(db_path: Path) -> None:
+    first = _elements(50)
+    later = [replace(es, epoch=es.epoch + timedelta(hours=6), mean_anomaly=10.0) for es in first]
+    with CatalogStore(db_path) as store:
+        r1 = load_text(store, write_tle(first), source="a.tle")
+        r2 = load_text(store, write_tle(first), source="a-again.tle")
+        r3 = load_text(store, write_tle(later), source="b.tle")
+        assert (r1.n_added, r2.n_added, r2.n_duplicate, r3.n_added) == (50, 0, 50, 50)
+        assert store.counts()["element_sets"] == 100
+        hist = store.history(first[0].norad_cat_id)
+        assert [h.epoch for h in hist] == [first[0].epoch, later[0].epoch]
+        assert hist[0] == first[0]
+
+
+def test_bad_records_stored_as_rejects_good_ones_loaded(db_path: Path) -> None:
+    good = write_tle(_elements(3)).splitlines()
+    bad_line2 = good[2][:30] + good[2][31:]  # a character lost: columns shift
+    text = "\n".join(good[:2] + [bad_line2] + good[3:]) + "\n"
+    with CatalogStore(db_path) as store:
+        report = load_text(store, text, source="some.tle")
+        assert (report.n_added, report.n_rejected) == (2, 1)
+        (rej,) = store.rejects()
+        assert rej.source == "some.tle" and rej.line_no == 3 and rej.raw.endswith(bad_line2)
+        assert store.counts()["element_sets"] == 2
+
+
+def test_snapshot_picks_latest_epoch_before_time_and_filters(db_path: Path) -> None:
+    base = _elements(5)
+    old = base[0]
+    newer = replace(old, epoch=old.epoch + timedelta(days=1), mean_anomaly=99.0)
+    future = replace(old, epoch=old.epoch + timedelta(days=10), mean_anomaly=1.0)
+    analyst = replace(base[1], norad_cat_id=81_234)
+    decayed = base[2]
+    with CatalogStore(db_path) as store:
+        load_text(store, write_tle([*base, newer, future, analyst]), source="x.tle")
+        satcat = [o.satcat for o in synthesize(5, seed=3, epoch=T0)]
+        satcat[2] = replace(satcat[2], decay_date=(T0 - timedelta(days=3)).date())
+        load_text(store, write_satcat_csv(satcat), source="satcat.csv")
+        at = old.epoch + timedelta(days=2)
+        snap = take_snapshot(store, at)
+        ids = snap.norad_cat_id.tolist()
+        assert old.norad_cat_id in ids and analyst.norad_cat_id not in ids
+        assert decayed.norad_cat_id not in ids
+        assert snap.element_sets[ids.index(old.norad_cat_id)].mean_anomaly == 99.0
+        full = take_snapshot(store, at, include_analyst=True, include_decayed=True)
+        assert {analyst.norad_cat_id, decayed.norad_cat_id} <= set(full.norad_cat_id.tolist())
+        young = take_snapshot(store, at, max_age_days=1.5)
+        assert all(age <= 1.5 for age in young.epoch_age_days)
+        assert snap.snapshot_id == take_snapshot(store, at).snapshot_id
+        assert len(snap.satrecs()) == len(snap)
+
+
+def test_full_catalog_and_satcat_load(shared_data: Path, db_path: Path) -> None:
+    with CatalogStore(db_path) as store:
+        report = load_path(store, shared_data / "catalogs" / "spacetrack_full_2022-01-25.3le")
+        assert (report.n_added, report.n_rejected) == (23_939, 0)
+        load_path(store, shared_data / "satcat" / "celestrak_satcat_2025-03-06.csv")
+        snap = take_snapshot(store, datetime(2022, 1, 26, tzinfo=UTC))
+        assert 20_000 < len(snap) < 23_939  # decayed and analyst objects left out
+        assert "DEBRIS" in snap.object_type
+
+
+def test_killed_loader_leaves_previous_state(tmp_path: Path) -> None:
+    db = tmp_path / "catalog.db"
+    with CatalogStore(db) as store:
+        load_text(store, write_tle(_elements(100, seed=1)), source="before.tle")
+        before = store.counts()
+    big = tmp_path / "big.tle"
+    big.write_text(write_tle([o.elements for o in synthesize(80_000, seed=2, epoch=T0)]))
+    wal = Path(str(db) + "-wal")
+    proc = subprocess.Popen([sys.executable, "-m", "orbitwatch", "catalog", "load", str(big),
+                             "--db", str(db)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    # Kill once the load's transaction has spilled pages into the WAL: mid-insert.
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 512 * 1024:
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, "the loader finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with CatalogStore(db) as store:
+        assert store.counts() == before
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM loads").fetchone()[0] == 1
+    conn.close()
