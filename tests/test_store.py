@@ -42,7 +42,7 @@ def test_history_kept_and_identical_reload_adds_nothing(db_path: Path) -> None:
 def test_bad_records_stored_as_rejects_good_ones_loaded(db_path: Path) -> None:
     good = write_tle(_elements(3)).splitlines()
     bad_line2 = good[2][:30] + good[2][31:]  # a character lost: columns shift
-    text = "\n".join(good[:2] + [bad_line2] + good[3:]) + "\n"
+    text = "\n".join([*good[:2], bad_line2, *good[3:]]) + "\n"
     with CatalogStore(db_path) as store:
         report = load_text(store, text, source="some.tle")
         assert (report.n_added, report.n_rejected) == (2, 1)

@@ -327,8 +327,8 @@ def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: flo
                 lat, lon, alt = itrf_to_geodetic(r)
                 row.update(lat_deg=float(lat), lon_deg=float(lon), alt_km=float(alt))
             else:
-                row.update({f"{axis}_{frame}_km": float(c) for axis, c in zip("xyz", r)})
-                row.update({f"v{axis}_{frame}_km_s": float(c) for axis, c in zip("xyz", v)})
+                row.update({f"{axis}_{frame}_km": float(c) for axis, c in zip("xyz", r, strict=False)})
+                row.update({f"v{axis}_{frame}_km_s": float(c) for axis, c in zip("xyz", v, strict=False)})
             row["sgp4_error"] = int(eph.error[i, k])
             rows.append(row)
     click.echo(render(rows, fmt), nl=False)

@@ -264,7 +264,10 @@ def parse_omm_xml(text: str | bytes, *, source: str = "<xml>") -> ParseResult:
     except ElementTree.ParseError as err:
         line, col = err.position
         raise FileFormatError(f"{source}: malformed XML at line {line}, column {col}: {err}")
-    omms = [root] if _local(root.tag) == "OMM" else [e for e in root.iter() if _local(e.tag) == "OMM"]
+    if _local(root.tag) == "OMM":
+        omms = [root]
+    else:
+        omms = [e for e in root.iter() if _local(e.tag) == "OMM"]
 
     def items() -> Iterator[tuple[int, Mapping[str, Any]]]:
         for i, omm in enumerate(omms, start=1):

@@ -8,6 +8,7 @@ CelesTrak "NORAD Two-Line Element Set Format" and Space-Track's Alpha-5 notes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ _TEMPLATES = {
 def _separators(spec: list[_Field]) -> list[tuple[int, str, str]]:
     """Blank columns between consecutive fields: (column, field before, field after)."""
     out = []
-    for (name_a, _, last_a, _), (name_b, first_b, _, _) in zip(spec, spec[1:], strict=False):
+    for (name_a, _, last_a, _), (name_b, first_b, _, _) in itertools.pairwise(spec):
         out.extend((col, name_a, name_b) for col in range(last_a + 1, first_b))
     return out
 

@@ -24,7 +24,7 @@ FRAMES = ("teme", "itrf", "gcrf")
 
 def time_grid(start: datetime, step_s: float, count: int) -> list[datetime]:
     """``count`` UTC times from ``start`` every ``step_s`` seconds."""
-    if count < 1 or step_s <= 0 and count > 1:
+    if count < 1 or (step_s <= 0 and count > 1):
         raise InputError(f"a time grid needs count >= 1 and step > 0 s, got {count}, {step_s}")
     return [start + timedelta(seconds=step_s * k) for k in range(count)]
 

@@ -116,4 +116,5 @@ def summarize_errors(error: np.ndarray) -> dict[str, int]:
     rows = np.flatnonzero(failed.any(axis=1))
     first = error[rows, failed[rows].argmax(axis=1)] if len(rows) else np.array([], np.uint8)
     codes, counts = np.unique(first, return_counts=True)
-    return {f"{SGP4_ERRORS[int(c)]} (code {int(c)})": int(n) for c, n in zip(codes, counts, strict=True)}
+    return {f"{SGP4_ERRORS[int(c)]} (code {int(c)})": int(n)
+            for c, n in zip(codes, counts, strict=True)}
