@@ -327,8 +327,9 @@ def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: flo
                 lat, lon, alt = itrf_to_geodetic(r)
                 row.update(lat_deg=float(lat), lon_deg=float(lon), alt_km=float(alt))
             else:
-                row.update({f"{axis}_{frame}_km": float(c) for axis, c in zip("xyz", r, strict=False)})
-                row.update({f"v{axis}_{frame}_km_s": float(c) for axis, c in zip("xyz", v, strict=False)})
+                for axis, rc, vc in zip("xyz", r, v, strict=True):
+                    row[f"{axis}_{frame}_km"] = float(rc)
+                    row[f"v{axis}_{frame}_km_s"] = float(vc)
             row["sgp4_error"] = int(eph.error[i, k])
             rows.append(row)
     click.echo(render(rows, fmt), nl=False)
