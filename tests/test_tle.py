@@ -61,8 +61,9 @@ def test_mismatched_catalog_numbers_rejected() -> None:
         parse_tle_lines(L1, other)
 
 
-def test_letter_in_numeric_field_rejected_even_with_valid_checksum() -> None:
-    bad = L1[:25] + "O" + L1[26:]  # 'O' counts 0 like the '0' it replaced... almost
+def test_letter_in_numeric_field_rejected_by_column_check() -> None:
+    # With the checksum ignored, only the field's own syntax check can catch it.
+    bad = L1[:25] + "O" + L1[26:]
     with pytest.raises(TLEFormatError) as info:
         parse_tle_lines(bad, L2, checksum_policy="ignore")
     assert info.value.field == "EPOCH"

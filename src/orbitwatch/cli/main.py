@@ -5,6 +5,7 @@ Expected errors print one line on stderr (``orbitwatch: error: ...``), no traceb
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import platform
 import sys
@@ -348,7 +349,7 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
     if sys.stderr.isatty():
         chunks = click.progressbar(chunks, length=n_chunks, label="propagating", file=sys.stderr,
                                    show_eta=True)
-    with chunks if hasattr(chunks, "__enter__") else _nullcontext(chunks) as bar:
+    with chunks if hasattr(chunks, "__enter__") else contextlib.nullcontext(chunks) as bar:
         for c in bar:
             errors[c.object_slice, c.time_slice] = c.error
     elapsed = time.perf_counter() - started
@@ -361,12 +362,6 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
     click.echo(render([row], fmt), nl=False)
     for message, n in summary.items():
         click.echo(f"  {n} objects: {message}", err=True)
-
-
-def _nullcontext(value: Any) -> Any:
-    import contextlib
-
-    return contextlib.nullcontext(value)
 
 
 def main() -> None:

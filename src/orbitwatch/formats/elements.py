@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 
 from orbitwatch.errors import RecordError
@@ -87,9 +87,6 @@ class ElementSet:
         text = "|".join(repr(getattr(self, f.name)) for f in fields(self) if f.name != "epoch")
         text += f"|{self.epoch_us}"
         return hashlib.sha1(text.encode()).hexdigest()
-
-    def with_name(self, name: str | None) -> ElementSet:
-        return replace(self, object_name=name)
 
 
 @dataclass(frozen=True, slots=True)

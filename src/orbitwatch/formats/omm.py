@@ -229,9 +229,7 @@ def parse_omm_csv(text: str, *, source: str = "<csv>") -> ParseResult:
             f"got {','.join(header)[:120]!r}"
         )
     rows: list[tuple[int, list[str]]] = []
-    line_no = 1
     for row in reader:
-        line_no += 1
         rows.append((reader.line_num, row))
 
     def items() -> Iterator[tuple[int, Mapping[str, Any] | OMMFormatError]]:
