@@ -1,0 +1,192 @@
+"""The screening run over one window: time chunks screened in worker processes.
+
+Per chunk: SGP4 samples of every object every ``sample_s`` (python-sgp4's SatrecArray),
+a per-object interpolation-error bound, the spatial-hash sweep over detection
+intervals of ``step_s`` (kernels.sweep), and Newton refinement of the candidates on
+exact SGP4 states (refine.refine_tca). Chunks are independent, so they run on all cores;
+python-sgp4 holds the GIL, hence processes rather than threads.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from sgp4.api import SatrecArray
+
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.sgp4_batch import (
+    flag_implausible,
+    max_radius_km,
+    satrec_from_elements,
+)
+from orbitwatch.screening import kernels
+from orbitwatch.screening.refine import refine_tca
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """Numerical settings; the defaults are measured (docs/screening.md)."""
+
+    step_s: float = 60.0  # detection interval
+    sample_s: float = 240.0  # SGP4 sample spacing; Hermite in between
+    chunk_s: float = 6 * 3600.0  # time per work unit
+    slow_km_s: float = 0.010  # below this relative speed a pair is a formation pair
+    error_safety: float = 6.0  # factor on the estimated interpolation error
+    error_floor_km: float = 0.005
+    workers: int | None = None  # None: all cores
+
+
+@dataclass(slots=True)
+class ChunkOutput:
+    """Raw findings of one chunk; times in s from the window start, TEME km and km/s."""
+
+    i: np.ndarray
+    j: np.ndarray
+    tca_s: np.ndarray
+    r1: np.ndarray
+    v1: np.ndarray
+    r2: np.ndarray
+    v2: np.ndarray
+    slow_i: np.ndarray
+    slow_j: np.ndarray
+    slow_t_s: np.ndarray
+    slow_d_km: np.ndarray
+    fail_obj: np.ndarray
+    fail_t_s: np.ndarray
+    fail_code: np.ndarray
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Context:
+    """Per-process state: the satellites, built once per worker."""
+
+    def __init__(self, elements: Sequence[ElementSet], jd0: float, fr0: float,
+                 primary: np.ndarray, radius_km: float, settings: EngineSettings) -> None:
+        self.satrecs = [satrec_from_elements(es) for es in elements]
+        self.array = SatrecArray(self.satrecs)
+        self.r_max = max_radius_km(elements)
+        self.jd0, self.fr0 = jd0, fr0
+        self.primary = primary
+        self.radius_km = radius_km
+        self.settings = settings
+
+    def screen_chunk(self, start_s: float, end_s: float) -> ChunkOutput:
+        st = self.settings
+        n_samples = math.ceil((end_s - start_s) / st.sample_s) + 1
+        t_samples = start_s + st.sample_s * np.arange(n_samples)
+        fr = self.fr0 + t_samples / 86400.0
+        err, pos, vel = self.array.sgp4(np.full(n_samples, self.jd0), fr)
+        flag_implausible(err, pos, self.r_max)
+        failed_rows = np.flatnonzero((err != 0).any(axis=1))
+        first = (err[failed_rows] != 0).argmax(axis=1)
+        fail_t = t_samples[first]
+        fail_code = err[failed_rows, first]
+        ok = np.ascontiguousarray((err == 0).T)
+        pos = np.ascontiguousarray(pos.transpose(1, 0, 2))
+        vel = np.ascontiguousarray(vel.transpose(1, 0, 2))
+        pos[~ok] = 0.0
+        vel[~ok] = 0.0
+        pos_err = (kernels.interpolation_error(pos, vel, ok, st.sample_s) * st.error_safety
+                   + st.error_floor_km)
+        n_steps = math.ceil((end_s - start_s) / st.step_s - 1e-9)
+        capacity = 1 << 16
+        while True:
+            count, ci, cj, ct, cd, cs, cf = kernels.sweep(
+                pos, vel, ok, st.sample_s, st.step_s, n_steps, pos_err, self.radius_km,
+                st.slow_km_s, self.primary, capacity)
+            if count <= capacity:
+                break
+            capacity = count
+        del pos, vel, ok
+        ci, cj, ct, cd, cf = ci[:count], cj[:count], ct[:count] + start_s, cd[:count], cf[:count]
+        slow = cf == kernels.FLAG_SLOW
+        fast = ~slow
+        # one guess per pair and interval neighbourhood: the closest chord
+        fi, fj, ft, fd = ci[fast], cj[fast], ct[fast], cd[fast]
+        order = np.lexsort((ft, fj, fi))
+        fi, fj, ft, fd = fi[order], fj[order], ft[order], fd[order]
+        new = np.ones(len(fi), bool)
+        new[1:] = (fi[1:] != fi[:-1]) | (fj[1:] != fj[:-1]) | (ft[1:] - ft[:-1] > st.step_s)
+        ref = refine_tca(self.satrecs, fi[new], fj[new], ft[new], self.jd0, self.fr0,
+                         self.r_max, max_step_s=st.step_s)
+        ri1 = ref.position_1_km - ref.position_2_km
+        miss = np.linalg.norm(ri1, axis=1)
+        keep = (ref.converged & (miss <= self.radius_km)
+                & (ref.tca_s >= start_s - 1.0) & (ref.tca_s < end_s + 1.0))
+        si, sj, stt, sd = _min_per_pair(ci[slow], cj[slow], ct[slow], cd[slow])
+        counts = {
+            "candidates": int(fast.sum()),
+            "refined": int(new.sum()),
+            "not_converged": int((~ref.converged & ~ref.failed).sum()),
+            "refine_propagation_failed": int(ref.failed.sum()),
+        }
+        gi, gj = fi[new][keep], fj[new][keep]
+        return ChunkOutput(
+            gi, gj, ref.tca_s[keep], ref.position_1_km[keep], ref.velocity_1_km_s[keep],
+            ref.position_2_km[keep], ref.velocity_2_km_s[keep],
+            si, sj, stt, sd, failed_rows, fail_t, fail_code, counts)
+
+
+def _min_per_pair(i, j, t, d):
+    """The record of least distance for each pair."""
+    if len(i) == 0:
+        return i, j, t, d
+    order = np.lexsort((d, j, i))
+    i, j, t, d = i[order], j[order], t[order], d[order]
+    first = np.ones(len(i), bool)
+    first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+    return i[first], j[first], t[first], d[first]
+
+
+_CONTEXT: _Context | None = None
+
+
+def _init_worker(*args) -> None:
+    global _CONTEXT
+    _CONTEXT = _Context(*args)
+
+
+def _run_chunk(bounds: tuple[float, float]) -> ChunkOutput:
+    assert _CONTEXT is not None
+    return _CONTEXT.screen_chunk(*bounds)
+
+
+def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[float, float]]:
+    """Split [0, window_s] into chunks whose length is a multiple of the step."""
+    chunk_s = max(step_s, round(chunk_s / step_s) * step_s)
+    edges = list(np.arange(0.0, window_s, chunk_s)) + [window_s]
+    return [(float(a), float(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def run_chunks(
+    elements: Sequence[ElementSet], jd0: float, fr0: float, window_s: float,
+    primary: np.ndarray, radius_km: float, settings: EngineSettings,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ChunkOutput]:
+    """Screen every chunk of the window; in worker processes when more than one."""
+    bounds = chunk_bounds(window_s, settings.chunk_s, settings.step_s)
+    workers = settings.workers or os.cpu_count() or 1
+    workers = max(1, min(workers, len(bounds)))
+    args = (list(elements), jd0, fr0, primary, radius_km, settings)
+    outputs: list[ChunkOutput] = []
+    if workers == 1:
+        ctx = _Context(*args)
+        for k, b in enumerate(bounds):
+            outputs.append(ctx.screen_chunk(*b))
+            if progress:
+                progress(k + 1, len(bounds))
+        return outputs
+    mp = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=mp, initializer=_init_worker,
+                             initargs=args) as pool:
+        for k, out in enumerate(pool.map(_run_chunk, bounds)):
+            outputs.append(out)
+            if progress:
+                progress(k + 1, len(bounds))
+    return outputs

@@ -1,0 +1,136 @@
+"""What a screening run found, as structured arrays with units in the field names, and
+its SOCRATES-compatible table form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from orbitwatch.formats.elements import format_epoch, us_to_datetime
+
+EVENT_DTYPE = np.dtype([
+    ("idx_1", "i4"), ("idx_2", "i4"),  # rows of ScreeningResult.objects
+    ("norad_cat_id_1", "i8"), ("norad_cat_id_2", "i8"),
+    ("tca_us", "i8"),  # microseconds since 1970-01-01 UTC
+    ("miss_m", "f8"), ("rel_speed_m_s", "f8"),
+    ("miss_r_m", "f8"), ("miss_t_m", "f8"), ("miss_n_m", "f8"),  # object 2 - object 1, RTN of 1
+    ("dse_1_days", "f8"), ("dse_2_days", "f8"),  # TCA minus element-set epoch
+    ("entry_s", "f8"), ("exit_s", "f8"),  # volume entry / exit, s from TCA
+])
+
+FORMATION_DTYPE = np.dtype([
+    ("idx_1", "i4"), ("idx_2", "i4"),
+    ("norad_cat_id_1", "i8"), ("norad_cat_id_2", "i8"),
+    ("min_distance_m", "f8"),  # least distance seen over the window
+    ("time_us", "i8"),  # when it was seen
+    ("rel_speed_m_s", "f8"),  # at that time
+])
+
+SORT_KEYS = {"tca": "tca_us", "miss": "miss_m", "speed": "rel_speed_m_s"}
+
+
+@dataclass(slots=True)
+class ObjectTable:
+    """The screened objects (row = index used by the events)."""
+
+    norad_cat_id: np.ndarray
+    object_name: list[str | None]
+    object_type: list[str | None]
+    owner: list[str | None]
+    epoch_us: np.ndarray
+    element_set_id: np.ndarray  # -1 for user-supplied element sets
+    primary: np.ndarray  # bool
+
+
+@dataclass(slots=True)
+class PropagationFailure:
+    norad_cat_id: int
+    first_failure_utc: str
+    code: int
+    message: str
+
+
+@dataclass(slots=True)
+class ScreeningResult:
+    """Events (EVENT_DTYPE), formation/docked pairs (FORMATION_DTYPE), objects whose
+    propagation failed in the window, and the run's provenance."""
+
+    events: np.ndarray
+    formation: np.ndarray
+    objects: ObjectTable
+    failures: list[PropagationFailure]
+    provenance: dict[str, Any]
+    counts: dict[str, int] = field(default_factory=dict)
+    run_id: int | None = None
+
+    def sorted_events(self, by: str = "tca") -> np.ndarray:
+        key = SORT_KEYS[by]
+        return self.events[np.argsort(self.events[key], kind="stable")]
+
+    def event_rows(self, by: str = "tca", limit: int | None = None) -> list[dict[str, Any]]:
+        """SOCRATES columns (TCA_RANGE km, TCA_RELATIVE_SPEED km/s, DSE days) and ours."""
+        ev = self.sorted_events(by)[:limit]
+        o = self.objects
+        rows = []
+        for e in ev:
+            i1, i2 = int(e["idx_1"]), int(e["idx_2"])
+            tca = int(e["tca_us"])
+            rows.append({
+                "NORAD_CAT_ID_1": int(e["norad_cat_id_1"]),
+                "OBJECT_NAME_1": o.object_name[i1],
+                "DSE_1": round(float(e["dse_1_days"]), 3),
+                "NORAD_CAT_ID_2": int(e["norad_cat_id_2"]),
+                "OBJECT_NAME_2": o.object_name[i2],
+                "DSE_2": round(float(e["dse_2_days"]), 3),
+                "TCA": _iso_ms(tca),
+                "TCA_RANGE": round(float(e["miss_m"]) / 1000.0, 6),
+                "TCA_RELATIVE_SPEED": round(float(e["rel_speed_m_s"]) / 1000.0, 6),
+                "MISS_M": round(float(e["miss_m"]), 2),
+                "REL_SPEED_M_S": round(float(e["rel_speed_m_s"]), 2),
+                "MISS_R_M": round(float(e["miss_r_m"]), 2),
+                "MISS_T_M": round(float(e["miss_t_m"]), 2),
+                "MISS_N_M": round(float(e["miss_n_m"]), 2),
+                "VOLUME_ENTRY": _iso_ms(tca + round(float(e["entry_s"]) * 1e6)),
+                "VOLUME_EXIT": _iso_ms(tca + round(float(e["exit_s"]) * 1e6)),
+                "OBJECT_TYPE_1": o.object_type[i1],
+                "OWNER_1": o.owner[i1],
+                "OBJECT_TYPE_2": o.object_type[i2],
+                "OWNER_2": o.owner[i2],
+            })
+        return rows
+
+    def formation_rows(self) -> list[dict[str, Any]]:
+        o = self.objects
+        return [{
+            "NORAD_CAT_ID_1": int(f["norad_cat_id_1"]),
+            "OBJECT_NAME_1": o.object_name[int(f["idx_1"])],
+            "NORAD_CAT_ID_2": int(f["norad_cat_id_2"]),
+            "OBJECT_NAME_2": o.object_name[int(f["idx_2"])],
+            "MIN_DISTANCE_M": round(float(f["min_distance_m"]), 2),
+            "AT": _iso_ms(int(f["time_us"])),
+            "REL_SPEED_M_S": round(float(f["rel_speed_m_s"]), 3),
+        } for f in np.sort(self.formation, order="min_distance_m")]
+
+    def summary(self) -> str:
+        p = self.provenance
+        return (f"{len(self.events)} conjunctions within {p['volume']} over "
+                f"{p['window_start']} .. {p['window_end']} among {p['objects']} objects "
+                f"({p['scope']}); {len(self.formation)} formation/docked pairs "
+                f"(relative speed < {p['formation_speed_m_s']:g} m/s); "
+                f"{len(self.failures)} objects failed to propagate in the window")
+
+
+def _iso_ms(us: int) -> str:
+    """UTC ISO-8601 with milliseconds."""
+    return format_epoch(us_to_datetime(int(round(us / 1000.0)) * 1000))[:23] + "Z"
+
+
+def rtn_basis(position_km: np.ndarray, velocity_km_s: np.ndarray) -> np.ndarray:
+    """(n, 3, 3) rows R (radial), T (in-track), N (orbit normal) of each object."""
+    r_hat = position_km / np.linalg.norm(position_km, axis=1, keepdims=True)
+    h = np.cross(position_km, velocity_km_s)
+    n_hat = h / np.linalg.norm(h, axis=1, keepdims=True)
+    t_hat = np.cross(n_hat, r_hat)
+    return np.stack((r_hat, t_hat, n_hat), axis=1)
