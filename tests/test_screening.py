@@ -78,3 +78,51 @@ def test_fast_screener_matches_brute_force_reference(dense_subset):
             assert any((i, j, round(t) + d) in ref_keys for d in (-1, 0, 1)), (
                 f"event the reference does not have: pair {i},{j} at {t:.3f} s, {m:.4f} km")
     assert matched == len([r for r in ref if r[4] >= 0.010 and abs(r[3] - 5.0) >= 1e-3])
+
+
+def _socrates_cases(shared_data: Path) -> list[dict]:
+    doc = json.loads((shared_data / "socrates" / "socrates_top20_maxProb.json").read_text())
+    return doc["conjunctions"]
+
+
+def test_socrates_top20_pairs_reproduced(shared_data: Path):
+    run_time = datetime(2026, 3, 9, 18, 5, tzinfo=UTC)
+    cases = _socrates_cases(shared_data)
+    assert len(cases) == 20
+    for case in cases:
+        stem = Path(case["gp_file"]).stem
+        text = (shared_data / "socrates" / "top20_pairs_gp" / f"{stem}.json").read_text()
+        elements = parse_omm(text, "json", source=stem).records
+        assert len(elements) == 2
+        result = screen(snapshot_of(elements, run_time), duration=timedelta(days=7),
+                        volume=5.0, settings=EngineSettings(workers=1))
+        tca = datetime.fromisoformat(case["tca"].replace("Z", "+00:00"))
+        tca_us = datetime_to_us(tca)
+        pool = result.events
+        if case["rel_speed_kms"] < 0.010:
+            pool = result.formation
+        assert len(pool), f"{stem}: no approach found"
+        times = pool["tca_us"] if pool is result.events else pool["time_us"]
+        k = int(np.argmin(np.abs(times - tca_us)))
+        dt_ms = abs(int(times[k]) - tca_us) / 1e3
+        miss_m = float(pool["miss_m"][k] if pool is result.events else pool["min_distance_m"][k])
+        assert dt_ms <= 10.0, f"{stem}: TCA differs from SOCRATES by {dt_ms:.1f} ms"
+        assert abs(miss_m - case["min_range_km"] * 1e3) <= 5.0, (
+            f"{stem}: range {miss_m:.1f} m, SOCRATES {case['min_range_km'] * 1e3:.1f} m")
+        ids = {int(pool["norad_cat_id_1"][k]), int(pool["norad_cat_id_2"][k])}
+        assert ids == {case["obj1_norad"], case["obj2_norad"]}
+
+
+def test_iridium33_cosmos2251_collision_found(shared_data: Path):
+    text = (shared_data / "history" / "iridium33_cosmos2251_2009-02-10_pre_collision.tle")
+    elements = parse_tle(text.read_text(), source="history").records
+    start = datetime(2009, 2, 10, tzinfo=UTC)
+    result = screen(snapshot_of(elements, start), duration=timedelta(days=1), volume=5.0,
+                    settings=EngineSettings(workers=1))
+    expected = datetime_to_us(datetime(2009, 2, 10, 16, 55, 59, 800000, tzinfo=UTC))
+    near = result.events[np.abs(result.events["tca_us"] - expected) < 5_000_000]
+    assert len(near) == 1
+    assert 0.4e3 < near["miss_m"][0] < 1.0e3  # SGP4 on these TLEs: about 0.7 km
+    assert abs(int(near["tca_us"][0]) - expected) < 1_000_000
+    assert {int(near["norad_cat_id_1"][0]), int(near["norad_cat_id_2"][0])} == {24946, 22675}
+    assert near["rel_speed_m_s"][0] > 11_000  # a near head-on crossing, about 11.7 km/s

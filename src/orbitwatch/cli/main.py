@@ -25,6 +25,7 @@ from orbitwatch.catalog.info import catalog_info
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
+from orbitwatch.cli.screen_cmd import register as register_screen
 from orbitwatch.errors import InputError, OrbitwatchError
 from orbitwatch.formats.elements import format_epoch, parse_utc
 from orbitwatch.formats.omm import write_omm
@@ -362,6 +363,9 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
     click.echo(render([row], fmt), nl=False)
     for message, n in summary.items():
         click.echo(f"  {n} objects: {message}", err=True)
+
+
+register_screen(cli, db_option, format_option, handle_errors, _utc, _parse_ids)
 
 
 def main() -> None:
