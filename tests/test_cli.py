@@ -65,3 +65,36 @@ def test_version_and_module_entry_point(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "orbitwatch 0." in proc.stdout and "sgp4" in proc.stdout
     assert "not created yet" in proc.stdout
+
+
+def test_screen_stores_run_and_lists_it(tmp_path: Path) -> None:
+    """Synthetic catalog -> screen (CSV, SOCRATES columns) -> runs list/show/compare."""
+    db, omm, sat = tmp_path / "c.db", tmp_path / "s.json", tmp_path / "sat.csv"
+    assert _run("catalog", "synth", "--objects", "3000", "-o", str(omm),
+                "--satcat", str(sat))[0] == 0
+    assert _run("catalog", "load", str(omm), str(sat), "--db", str(db))[0] == 0
+    code, out, err = _run("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z",
+                          "--days", "1", "--format", "csv", "--limit", "0", "--workers", "1",
+                          "--sort", "miss")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows, "a 3,000-object synthetic catalog has approaches within 5 km in a day"
+    for col in ("NORAD_CAT_ID_1", "OBJECT_NAME_1", "DSE_1", "NORAD_CAT_ID_2", "OBJECT_NAME_2",
+                "DSE_2", "TCA", "TCA_RANGE", "TCA_RELATIVE_SPEED", "MISS_R_M"):
+        assert col in rows[0]
+    misses = [float(r["TCA_RANGE"]) for r in rows]
+    assert misses == sorted(misses) and max(misses) <= 5.0
+    assert "run 1" in err
+    code, out, _ = _run("runs", "list", "--db", str(db), "--format", "json")
+    runs = json.loads(out)
+    assert code == 0 and runs[0]["EVENTS"] == len(rows) and runs[0]["VOLUME"] == "sphere 5 km"
+    code, out, _ = _run("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "1",
+                        "--volume", "2", "--workers", "1", "--format", "json", "--limit", "0")
+    assert code == 0 and all(float(r["TCA_RANGE"]) <= 2.0 for r in json.loads(out))
+    code, _, err = _run("runs", "compare", "1", "2", "--db", str(db))
+    assert code == 0 and "only in 2: 0" in err
+
+
+def test_screen_bad_volume_is_exit_2(tmp_path: Path) -> None:
+    code, _, err = _run("screen", "--db", str(tmp_path / "c.db"), "--volume", "1x2")
+    assert code == 2 and "give 1 radius or 3 semi-axes" in err

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us
@@ -126,3 +129,64 @@ def test_iridium33_cosmos2251_collision_found(shared_data: Path):
     assert abs(int(near["tca_us"][0]) - expected) < 1_000_000
     assert {int(near["norad_cat_id_1"][0]), int(near["norad_cat_id_2"][0])} == {24946, 22675}
     assert near["rel_speed_m_s"][0] > 11_000  # a near head-on crossing, about 11.7 km/s
+
+
+@pytest.fixture(scope="module")
+def socrates_objects(shared_data: Path) -> list[ElementSet]:
+    """The 40 objects of SOCRATES's top-20 pairs, one element set each."""
+    seen: dict[int, ElementSet] = {}
+    for f in sorted((shared_data / "socrates" / "top20_pairs_gp").glob("*.json")):
+        for es in parse_omm(f.read_text(), "json", source=f.name).records:
+            seen.setdefault(es.norad_cat_id, es)
+    return list(seen.values())
+
+
+def _event_keys(result) -> set[tuple]:
+    return {(int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"]), int(e["tca_us"]) // 1000,
+             round(float(e["miss_m"]), 3)) for e in result.events}
+
+
+RUN_TIME = datetime(2026, 3, 9, 18, 5, tzinfo=UTC)
+
+
+@settings(max_examples=4, deadline=None)
+@given(data=st.data())
+def test_same_events_whatever_the_catalog_order(socrates_objects, data):
+    base = screen(snapshot_of(socrates_objects, RUN_TIME), duration=timedelta(days=2),
+                  settings=EngineSettings(workers=1))
+    order = data.draw(st.permutations(range(len(socrates_objects))))
+    shuffled = [socrates_objects[k] for k in order]
+    snap = Snapshot(RUN_TIME, shuffled, np.arange(len(shuffled)), [None] * len(shuffled),
+                    [None] * len(shuffled))  # unsorted on purpose
+    again = screen(snap, duration=timedelta(days=2), settings=EngineSettings(workers=1))
+    assert len(base.events) > 0
+    assert _event_keys(again) == _event_keys(base)
+
+
+def test_approach_exactly_at_threshold_is_inside(socrates_objects):
+    pair = [e for e in socrates_objects if e.norad_cat_id in (24920, 27422)]
+    first = screen(snapshot_of(pair, RUN_TIME), duration=timedelta(days=7),
+                   settings=EngineSettings(workers=1))
+    miss_km = float(first.events["miss_m"].max()) / 1e3
+    at = screen(snapshot_of(pair, RUN_TIME), duration=timedelta(days=7), volume=miss_km,
+                settings=EngineSettings(workers=1))
+    assert np.isclose(at.events["miss_m"], miss_km * 1e3, rtol=0, atol=1e-6).sum() == 1
+    below = screen(snapshot_of(pair, RUN_TIME), duration=timedelta(days=7),
+                   volume=miss_km - 1e-6, settings=EngineSettings(workers=1))
+    assert len(below.events) == len(at.events) - 1
+
+
+def test_object_failing_mid_window_is_reported_not_fatal(shared_data: Path):
+    text = (shared_data / "history" / "iridium33_cosmos2251_2009-02-10_pre_collision.tle")
+    elements = parse_tle(text.read_text(), source="history").records
+    # a low, high-drag object that re-enters within the window
+    doomed = dataclasses.replace(elements[0], norad_cat_id=99001, object_name="DOOMED",
+                                 mean_motion=16.3, bstar=0.9, mean_motion_dot=0.05)
+    start = datetime(2009, 2, 10, tzinfo=UTC)
+    result = screen(snapshot_of([*elements, doomed], start), duration=timedelta(days=1),
+                    settings=EngineSettings(workers=1))
+    failed = {f.norad_cat_id: f for f in result.failures}
+    assert 99001 in failed
+    assert failed[99001].first_failure_utc.startswith("2009-02-1")
+    assert any({int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"])} == {24946, 22675}
+               for e in result.events)

@@ -9,6 +9,7 @@ python-sgp4 holds the GIL, hence processes rather than threads.
 
 from __future__ import annotations
 
+import itertools
 import math
 import multiprocessing
 import os
@@ -97,7 +98,7 @@ class _Context:
         n_steps = math.ceil((end_s - start_s) / st.step_s - 1e-9)
         capacity = 1 << 16
         while True:
-            count, ci, cj, ct, cd, cs, cf = kernels.sweep(
+            count, ci, cj, ct, cd, _cs, cf = kernels.sweep(
                 pos, vel, ok, st.sample_s, st.step_s, n_steps, pos_err, self.radius_km,
                 st.slow_km_s, self.primary, capacity)
             if count <= capacity:
@@ -160,8 +161,8 @@ def _run_chunk(bounds: tuple[float, float]) -> ChunkOutput:
 def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[float, float]]:
     """Split [0, window_s] into chunks whose length is a multiple of the step."""
     chunk_s = max(step_s, round(chunk_s / step_s) * step_s)
-    edges = list(np.arange(0.0, window_s, chunk_s)) + [window_s]
-    return [(float(a), float(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    edges = [*list(np.arange(0.0, window_s, chunk_s)), window_s]
+    return [(float(a), float(b)) for a, b in itertools.pairwise(edges)]
 
 
 def run_chunks(

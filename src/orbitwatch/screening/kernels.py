@@ -213,7 +213,8 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                     # radial separation: |d| >= ||r_j| - |r_i|| along both chords
                     err = s_err[a] + s_err[slot]
                     gap = max(s_rlo[slot] - s_rhi[a], s_rlo[a] - s_rhi[slot])
-                    if gap > radius_km + err + 1e-3 + sag * 1.05 * (radius_km + 2.0 * err + 4.0 * (s_hc[a] + s_hc[slot])):
+                    reach = 4.0 * (s_hc[a] + s_hc[slot])
+                    if gap > radius_km + err + 1e-3 + sag * 1.05 * (radius_km + 2 * err + reach):
                         continue
                     # relative chord: d(s) = da + w s, s in [0, step]
                     dax = s_a[slot, 0] - ax

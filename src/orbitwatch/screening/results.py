@@ -124,7 +124,7 @@ class ScreeningResult:
 
 def _iso_ms(us: int) -> str:
     """UTC ISO-8601 with milliseconds."""
-    return format_epoch(us_to_datetime(int(round(us / 1000.0)) * 1000))[:23] + "Z"
+    return format_epoch(us_to_datetime(round(us / 1000.0) * 1000))[:23] + "Z"
 
 
 def rtn_basis(position_km: np.ndarray, velocity_km_s: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.errors import StoreError
-from orbitwatch.screening.results import EVENT_DTYPE, FORMATION_DTYPE, ScreeningResult
+from orbitwatch.screening.results import EVENT_DTYPE, ScreeningResult
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS screening_runs (

@@ -1,0 +1,104 @@
+"""orbitwatch and astroz side by side on one catalog: wall time, events, and the
+differences between the two event lists.
+
+    python benchmarks/bench_vs_astroz.py --astroz-python /path/to/venv/bin/python \
+        [--days 7] [CATALOG]
+
+astroz (PyPI) lives only in its own virtual environment; this script runs it there as a
+subprocess on TLE text written from the same elements, then runs orbitwatch here.
+CATALOG defaults to $ORBITWATCH_DATA/catalogs/celestrak_active_2026-07-12.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+from orbitwatch.catalog.snapshot import Snapshot
+from orbitwatch.formats import read_elements
+from orbitwatch.formats.elements import format_epoch, us_to_datetime
+from orbitwatch.formats.tle import write_tle
+from orbitwatch.screening import EngineSettings, screen
+
+ASTROZ_SCRIPT = r"""
+import json, resource, sys, time
+from datetime import datetime, timezone
+import numpy as np
+import astroz
+tle_path, start, minutes, out = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+c = astroz.Constellation(open(tle_path).read())
+t0 = time.perf_counter()
+ev = astroz.screen(c, minutes, threshold=5.0, step=1.0,
+                   start_time=datetime.fromisoformat(start).replace(tzinfo=timezone.utc))
+wall = time.perf_counter() - t0
+sat = np.asarray(c.satnums)
+np.savez(out, a=sat[np.asarray(ev.i)], b=sat[np.asarray(ev.j)], time=np.asarray(ev.time),
+         distance=np.asarray(ev.distance), speed=np.asarray(ev.speed))
+print(json.dumps({"wall_s": wall, "events": len(ev.i),
+                  "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}))
+"""
+
+
+def main() -> None:
+    data = Path(os.environ.get("ORBITWATCH_DATA", Path(__file__).parents[2] / "shared" / "data"))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("catalog", nargs="?",
+                    default=str(data / "catalogs" / "celestrak_active_2026-07-12.csv"))
+    ap.add_argument("--astroz-python", required=True)
+    ap.add_argument("--days", type=float, default=7.0)
+    args = ap.parse_args()
+    path = Path(args.catalog)
+    elements = sorted(read_elements(path.read_text(), source=str(path)).records,
+                      key=lambda e: e.norad_cat_id)
+    newest = max(e.epoch_us for e in elements)
+    at = us_to_datetime(newest - newest % 3_600_000_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        tle = Path(tmp) / "catalog.tle"
+        tle.write_text(write_tle(elements, name_lines=True))
+        out = Path(tmp) / "astroz.npz"
+        proc = subprocess.run(
+            [args.astroz_python, "-c", ASTROZ_SCRIPT, str(tle), format_epoch(at),
+             str(args.days * 1440), str(out)], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            sys.exit(f"astroz failed: {proc.stderr[-2000:]}")
+        astroz_stats = json.loads(proc.stdout.strip().splitlines()[-1])
+        az = dict(np.load(out))
+    n = len(elements)
+    snap = Snapshot(at, elements, np.arange(n, dtype=np.int64), [None] * n, [None] * n)
+    t0 = time.perf_counter()
+    result = screen(snap, duration=timedelta(days=args.days), volume=5.0,
+                    settings=EngineSettings())
+    wall = time.perf_counter() - t0
+    ours_pairs = {tuple(sorted((int(a), int(b)))) for a, b in
+                  zip(result.events["norad_cat_id_1"], result.events["norad_cat_id_2"],
+                      strict=True)}
+    slow_pairs = {tuple(sorted((int(a), int(b)))) for a, b in
+                  zip(result.formation["norad_cat_id_1"], result.formation["norad_cat_id_2"],
+                      strict=True)}
+    az_pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(az["a"], az["b"], strict=True)}
+    missing = az_pairs - ours_pairs
+    print(f"{path.name}: {n} objects, {args.days:g} days, 5 km, start {format_epoch(at)}Z")
+    print(f"  astroz:     {astroz_stats['wall_s']:.1f} s screen, {astroz_stats['events']} events,"
+          f" {len(az_pairs)} pairs, peak {astroz_stats['peak_rss_gb']:.2f} GB")
+    print(f"  orbitwatch: {wall:.1f} s (all included), {len(result.events)} events, "
+          f"{len(ours_pairs)} pairs, {len(result.formation)} formation pairs")
+    print(f"  ratio astroz/orbitwatch wall: {astroz_stats['wall_s'] / wall:.2f}")
+    print(f"  astroz pairs not among our events: {len(missing)}, of which formation pairs: "
+          f"{len(missing & slow_pairs)}; ours not in astroz: {len(ours_pairs - az_pairs)}")
+    for a, b in sorted(missing - slow_pairs)[:10]:
+        sel = ((az["a"] == a) & (az["b"] == b)) | ((az["a"] == b) & (az["b"] == a))
+        print(f"    {a}-{b}: astroz min distance {az['distance'][sel].min():.4f} km, "
+              f"speed {az['speed'][sel].min():.4f}")
+
+
+if __name__ == "__main__":
+    main()
