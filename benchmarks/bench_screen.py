@@ -17,8 +17,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
-
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.formats import read_elements
@@ -44,11 +42,10 @@ def main() -> None:
         path = Path(args.catalog)
         elements = read_elements(path.read_text(), source=str(path)).records
         label = path.name
-    elements.sort(key=lambda e: e.norad_cat_id)
     newest = max(e.epoch_us for e in elements)
     at = us_to_datetime(newest - newest % 3_600_000_000)
+    snap = Snapshot.from_elements(elements, at)
     n = len(elements)
-    snap = Snapshot(at, elements, np.arange(n, dtype=np.int64), [None] * n, [None] * n)
     t0 = time.perf_counter()
     result = screen(snap, duration=timedelta(days=args.days), volume=args.volume,
                     settings=EngineSettings(workers=args.workers))

@@ -72,8 +72,8 @@ def main() -> None:
             sys.exit(f"astroz failed: {proc.stderr[-2000:]}")
         astroz_stats = json.loads(proc.stdout.strip().splitlines()[-1])
         az = dict(np.load(out))
+    snap = Snapshot.from_elements(elements, at)
     n = len(elements)
-    snap = Snapshot(at, elements, np.arange(n, dtype=np.int64), [None] * n, [None] * n)
     t0 = time.perf_counter()
     result = screen(snap, duration=timedelta(days=args.days), volume=5.0,
                     settings=EngineSettings())

@@ -9,9 +9,7 @@ from datetime import datetime
 from orbitwatch.catalog.snapshot import take_snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.formats.elements import ElementSet, us_to_datetime
-
-MU_KM3_S2 = 398600.4418
-EARTH_RADIUS_KM = 6378.137
+from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2
 
 
 def orbit_regime(es: ElementSet) -> str:

@@ -65,6 +65,14 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.element_sets)
 
+    @classmethod
+    def from_elements(cls, elements: list[ElementSet], at: datetime) -> Snapshot:
+        """A snapshot of element sets not taken from a store (files, tests, benchmarks):
+        sorted by catalog number, ids 1..n, no SATCAT type or owner."""
+        elements = sorted(elements, key=lambda e: e.norad_cat_id)
+        n = len(elements)
+        return cls(at, elements, np.arange(1, n + 1, dtype=np.int64), [None] * n, [None] * n)
+
     def satrecs(self) -> list[Satrec]:
         """One initialised Satrec per object, in the snapshot's order."""
         return [satrec_from_elements(es) for es in self.element_sets]

@@ -18,9 +18,8 @@ import numpy as np
 
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.formats.satcat import SatcatRecord
+from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2
 
-MU_KM3_S2 = 398600.4418
-EARTH_RADIUS_KM = 6378.137
 _J2 = 1.08262668e-3
 
 #: Measured class fractions (tools/measure_catalog_mix.py, 36,391 objects).

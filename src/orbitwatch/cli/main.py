@@ -6,12 +6,10 @@ Expected errors print one line on stderr (``orbitwatch: error: ...``), no traceb
 from __future__ import annotations
 
 import contextlib
-import functools
 import platform
 import sys
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -24,55 +22,16 @@ from orbitwatch.catalog import CatalogStore, default_db_path, load_path, load_te
 from orbitwatch.catalog.info import catalog_info
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
-from orbitwatch.cli.output import OUTPUT_FORMATS, render
-from orbitwatch.cli.screen_cmd import register as register_screen
-from orbitwatch.errors import InputError, OrbitwatchError
-from orbitwatch.formats.elements import format_epoch, parse_utc
+from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
+from orbitwatch.cli.output import render
+from orbitwatch.cli.screen_cmd import runs, screen_cmd
+from orbitwatch.errors import InputError
+from orbitwatch.formats.elements import format_epoch
 from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
 from orbitwatch.formats.tle import write_tle
 from orbitwatch.propagation import EarthOrientation, itrf_to_geodetic, propagate, time_grid
 from orbitwatch.propagation.sgp4_batch import iter_propagate, summarize_errors
-
-EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"orbitwatch: error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn orbitwatch's own exceptions into one line and an exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as err:
-            _fail(str(err), EXIT_BAD_INPUT)
-        except OrbitwatchError as err:
-            _fail(str(err), EXIT_FAILED)
-        except KeyboardInterrupt:
-            _fail("interrupted", EXIT_FAILED)
-
-    return wrapper
-
-
-def _utc(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        return parse_utc(value)
-    except ValueError as err:
-        raise InputError(str(err))
-
-
-db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="Catalog database file [default: $ORBITWATCH_HOME/catalog.db or "
-                              "the user data directory].")
-format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS),
-                             default="table", show_default=True, help="Output format.")
 
 
 def _versions() -> str:
@@ -280,13 +239,6 @@ def catalog_export(db: Path | None, at: str | None, out_format: str, output: Pat
     click.echo(f"wrote {len(elements)} element sets ({snap.snapshot_id}) to {output}")
 
 
-def _parse_ids(text: str) -> list[int]:
-    try:
-        return [int(x) for x in text.replace(" ", "").split(",") if x]
-    except ValueError:
-        raise InputError(f"catalog numbers must be integers separated by commas, got {text!r}")
-
-
 @cli.command("propagate")
 @db_option
 @click.option("--id", "ids", default=None,
@@ -365,7 +317,8 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
         click.echo(f"  {n} objects: {message}", err=True)
 
 
-register_screen(cli, db_option, format_option, handle_errors, _utc, _parse_ids)
+cli.add_command(screen_cmd)
+cli.add_command(runs)
 
 
 def main() -> None:

@@ -120,13 +120,15 @@ def summarize_errors(error: np.ndarray) -> dict[str, int]:
             for c, n in zip(codes, counts, strict=True)}
 
 
+#: Earth's gravitational parameter (km^3/s^2), for geometry derived from mean elements.
+MU_KM3_S2 = 398600.4418
+EARTH_RADIUS_KM = 6378.137  # WGS84 equatorial
+
 #: Our error code for a state SGP4 returned without error but outside the range of
 #: geocentric distance its mean elements allow (stale element sets of objects that have
 #: re-entered can come back hundreds of thousands of km out).
 IMPLAUSIBLE = 7
 ERROR_MESSAGES = {**SGP4_ERRORS, IMPLAUSIBLE: "state outside the orbit's radius range"}
-_MU_KM3_S2 = 398600.4418
-_EARTH_RADIUS_KM = 6378.137
 
 
 def max_radius_km(elements: Sequence[ElementSet]) -> np.ndarray:
@@ -134,7 +136,7 @@ def max_radius_km(elements: Sequence[ElementSet]) -> np.ndarray:
     mean-element apogee, plus 100 km, which lunar-solar terms over weeks stay inside."""
     n = np.array([es.mean_motion for es in elements]) * (2.0 * math.pi / 86400.0)
     ecc = np.array([es.eccentricity for es in elements])
-    a = (_MU_KM3_S2 / n**2) ** (1.0 / 3.0)
+    a = (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
     return a * (1.0 + ecc) * 1.1 + 100.0
 
 
@@ -142,5 +144,5 @@ def flag_implausible(error: np.ndarray, position_km: np.ndarray, r_max_km: np.nd
     """Set ``error`` (n, t) to IMPLAUSIBLE, in place, where a state without SGP4 error lies
     below the Earth's surface or beyond ``r_max_km`` (n,)."""
     r = np.sqrt(np.einsum("...k,...k->...", position_km, position_km))
-    bad = (error == 0) & ((r < _EARTH_RADIUS_KM) | (r > r_max_km[:, None]) | ~np.isfinite(r))
+    bad = (error == 0) & ((r < EARTH_RADIUS_KM) | (r > r_max_km[:, None]) | ~np.isfinite(r))
     error[bad] = IMPLAUSIBLE

@@ -21,11 +21,9 @@ from orbitwatch.formats.elements import (
     ElementSet,
     datetime_to_split_jd,
     datetime_to_us,
-    format_epoch,
-    us_to_datetime,
 )
 from orbitwatch.propagation.sgp4_batch import ERROR_MESSAGES, max_radius_km, satrec_from_elements
-from orbitwatch.screening.engine import ChunkOutput, EngineSettings, run_chunks
+from orbitwatch.screening.engine import ChunkOutput, EngineSettings, min_per_pair, run_chunks
 from orbitwatch.screening.refine import states_at
 from orbitwatch.screening.results import (
     EVENT_DTYPE,
@@ -33,6 +31,7 @@ from orbitwatch.screening.results import (
     ObjectTable,
     PropagationFailure,
     ScreeningResult,
+    iso_ms,
     rtn_basis,
 )
 from orbitwatch.screening.volume import ScreeningVolume, VolumePolicy
@@ -95,9 +94,9 @@ def screen(
     provenance = {
         "software": f"orbitwatch {__version__}",
         "snapshot_id": snapshot.snapshot_id,
-        "snapshot_at": format_epoch(snapshot.at)[:23] + "Z",
-        "window_start": format_epoch(start)[:23] + "Z",
-        "window_end": format_epoch(start + duration)[:23] + "Z",
+        "snapshot_at": iso_ms(datetime_to_us(snapshot.at)),
+        "window_start": iso_ms(start_us),
+        "window_end": iso_ms(start_us + round(window_s * 1e6)),
         "volume": policy.describe(),
         "volume_rtn_km": policy.to_dict(),
         "scope": scope,
@@ -192,8 +191,9 @@ def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePoli
     least = np.full(len(i), np.inf)
     entry = np.full(len(i), np.nan)
     exit_ = np.full(len(i), np.nan)
-    regimes = np.array([orbit_regime(elements[k]) for k in i], dtype=object)
-    for regime in set(regimes.tolist()):
+    object_regime = {int(k): orbit_regime(elements[int(k)]) for k in np.unique(i)}
+    regimes = np.array([object_regime[int(k)] for k in i], dtype=object)
+    for regime in set(object_regime.values()):
         sel = regimes == regime
         least[sel], entry[sel], exit_[sel] = policy.for_regime(regime).scaled_min_and_crossing(
             miss_rtn[sel], vel_rtn[sel])
@@ -218,13 +218,7 @@ def _assemble_formation(outputs, objects: ObjectTable, elements, jd0, fr0,
     i = _concat(outputs, "slow_i").astype(np.int64)
     j = _concat(outputs, "slow_j").astype(np.int64)
     t = _concat(outputs, "slow_t_s")
-    d = _concat(outputs, "slow_d_km")
-    if len(i):
-        order = np.lexsort((d, j, i))
-        i, j, t, d = i[order], j[order], t[order], d[order]
-        first = np.ones(len(i), bool)
-        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
-        i, j, t = i[first], j[first], t[first]
+    i, j, t, _ = min_per_pair(i, j, t, _concat(outputs, "slow_d_km"))
     # exact distance at the sampled minimum
     pairs = np.unique(np.concatenate((i, j)))
     sats = {int(k): satrec_from_elements(elements[int(k)]) for k in pairs}
@@ -254,6 +248,6 @@ def _failures(outputs, objects: ObjectTable, start_us: int) -> list[PropagationF
                 first[k] = (ts, code)
     return [PropagationFailure(
         int(objects.norad_cat_id[k]),
-        format_epoch(us_to_datetime(start_us + round(ts * 1e6)))[:23] + "Z",
+        iso_ms(start_us + round(ts * 1e6)),
         int(code), ERROR_MESSAGES.get(int(code), "unknown"))
         for k, (ts, code) in sorted(first.items())]

@@ -32,14 +32,14 @@ from orbitwatch.screening.refine import refine_tca
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
-    """Numerical settings; the defaults are measured (docs/screening.md)."""
+    """Numerical settings (docs/screening.md says how each enters the detection bound)."""
 
     step_s: float = 60.0  # detection interval
     sample_s: float = 240.0  # SGP4 sample spacing; Hermite in between
     chunk_s: float = 6 * 3600.0  # time per work unit
     slow_km_s: float = 0.010  # below this relative speed a pair is a formation pair
     error_safety: float = 6.0  # factor on the estimated interpolation error
-    error_floor_km: float = 0.005
+    error_floor_km: float = 0.020  # GEO resonance steps: up to 11 m seen at 240 s
     workers: int | None = None  # None: all cores
 
 
@@ -98,7 +98,7 @@ class _Context:
         n_steps = math.ceil((end_s - start_s) / st.step_s - 1e-9)
         capacity = 1 << 16
         while True:
-            count, ci, cj, ct, cd, _cs, cf = kernels.sweep(
+            count, ci, cj, ct, cd, cf = kernels.sweep(
                 pos, vel, ok, st.sample_s, st.step_s, n_steps, pos_err, self.radius_km,
                 st.slow_km_s, self.primary, capacity)
             if count <= capacity:
@@ -116,11 +116,10 @@ class _Context:
         new[1:] = (fi[1:] != fi[:-1]) | (fj[1:] != fj[:-1]) | (ft[1:] - ft[:-1] > st.step_s)
         ref = refine_tca(self.satrecs, fi[new], fj[new], ft[new], self.jd0, self.fr0,
                          self.r_max, max_step_s=st.step_s)
-        ri1 = ref.position_1_km - ref.position_2_km
-        miss = np.linalg.norm(ri1, axis=1)
+        miss = np.linalg.norm(ref.position_2_km - ref.position_1_km, axis=1)
         keep = (ref.converged & (miss <= self.radius_km)
                 & (ref.tca_s >= start_s - 1.0) & (ref.tca_s < end_s + 1.0))
-        si, sj, stt, sd = _min_per_pair(ci[slow], cj[slow], ct[slow], cd[slow])
+        si, sj, stt, sd = min_per_pair(ci[slow], cj[slow], ct[slow], cd[slow])
         counts = {
             "candidates": int(fast.sum()),
             "refined": int(new.sum()),
@@ -134,8 +133,10 @@ class _Context:
             si, sj, stt, sd, failed_rows, fail_t, fail_code, counts)
 
 
-def _min_per_pair(i, j, t, d):
-    """The record of least distance for each pair."""
+def min_per_pair(
+    i: np.ndarray, j: np.ndarray, t: np.ndarray, d: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The record of least distance ``d`` for each pair (i, j)."""
     if len(i) == 0:
         return i, j, t, d
     order = np.lexsort((d, j, i))

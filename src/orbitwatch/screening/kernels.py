@@ -21,10 +21,11 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-MU_KM3_S2 = 398600.4418
+from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2
+
 #: Smallest geocentric distance considered when bounding the gravity-gradient (km);
 #: an object below it is re-entering and SGP4 reports it as decayed.
-R_MIN_KM = 6378.137
+R_MIN_KM = EARTH_RADIUS_KM
 _GRAD_MAX = 2.0 * MU_KM3_S2 / R_MIN_KM**3 * 1.01  # 1 % for J2's share of the gradient
 
 # Cell offsets: the own cell first, then the 13 of a half stencil (with the own cell
@@ -91,17 +92,17 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     plus G |dr| step^2 / 8 (G: gravity-gradient norm), so a pair is a candidate when its
     relative chord passes within ``radius_km`` plus that pad of the origin.
 
-    Returns ``(count, i, j, t_s, d_km, speed_km_s, flags)``: per candidate the object
-    indices (i < j), the time of the chord's closest approach (s from the chunk start),
-    its distance and the chord's relative speed. When more than ``capacity`` are found,
-    ``count`` is the true number and only ``capacity`` are filled: call again with more.
+    Returns ``(count, i, j, t_s, d_km, flags)``: per candidate the object indices
+    (i < j), the time of the chord's closest approach (s from the chunk start), its
+    distance, and FLAG_SLOW when the chord's relative speed is below ``slow_km_s``.
+    When more than ``capacity`` are found, ``count`` is the true number and only
+    ``capacity`` are filled: call again with more.
     """
     n = pos.shape[1]
     out_i = np.empty(capacity, np.int32)
     out_j = np.empty(capacity, np.int32)
     out_t = np.empty(capacity, np.float64)
     out_d = np.empty(capacity, np.float64)
-    out_s = np.empty(capacity, np.float64)
     out_f = np.empty(capacity, np.uint8)
     count = 0
     pa = np.empty((n, 3))
@@ -256,10 +257,9 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                         out_j[count] = max(i, j)
                         out_t[count] = t_a + s
                         out_d[count] = d
-                        out_s[count] = np.sqrt(ww)
                         out_f[count] = FLAG_SLOW if np.sqrt(ww) < slow_km_s else 0
                     count += 1
-    return count, out_i, out_j, out_t, out_d, out_s, out_f
+    return count, out_i, out_j, out_t, out_d, out_f
 
 
 @nb.njit(cache=True)

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sgp4.api import Satrec
 
-from orbitwatch.propagation.sgp4_batch import flag_implausible
-
-MU_KM3_S2 = 398600.4418
+from orbitwatch.propagation.sgp4_batch import MU_KM3_S2, flag_implausible
 
 
 def states_at(

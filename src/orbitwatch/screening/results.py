@@ -71,34 +71,13 @@ class ScreeningResult:
 
     def event_rows(self, by: str = "tca", limit: int | None = None) -> list[dict[str, Any]]:
         """SOCRATES columns (TCA_RANGE km, TCA_RELATIVE_SPEED km/s, DSE days) and ours."""
-        ev = self.sorted_events(by)[:limit]
         o = self.objects
         rows = []
-        for e in ev:
+        for e in self.sorted_events(by)[:limit]:
             i1, i2 = int(e["idx_1"]), int(e["idx_2"])
-            tca = int(e["tca_us"])
-            rows.append({
-                "NORAD_CAT_ID_1": int(e["norad_cat_id_1"]),
-                "OBJECT_NAME_1": o.object_name[i1],
-                "DSE_1": round(float(e["dse_1_days"]), 3),
-                "NORAD_CAT_ID_2": int(e["norad_cat_id_2"]),
-                "OBJECT_NAME_2": o.object_name[i2],
-                "DSE_2": round(float(e["dse_2_days"]), 3),
-                "TCA": _iso_ms(tca),
-                "TCA_RANGE": round(float(e["miss_m"]) / 1000.0, 6),
-                "TCA_RELATIVE_SPEED": round(float(e["rel_speed_m_s"]) / 1000.0, 6),
-                "MISS_M": round(float(e["miss_m"]), 2),
-                "REL_SPEED_M_S": round(float(e["rel_speed_m_s"]), 2),
-                "MISS_R_M": round(float(e["miss_r_m"]), 2),
-                "MISS_T_M": round(float(e["miss_t_m"]), 2),
-                "MISS_N_M": round(float(e["miss_n_m"]), 2),
-                "VOLUME_ENTRY": _iso_ms(tca + round(float(e["entry_s"]) * 1e6)),
-                "VOLUME_EXIT": _iso_ms(tca + round(float(e["exit_s"]) * 1e6)),
-                "OBJECT_TYPE_1": o.object_type[i1],
-                "OWNER_1": o.owner[i1],
-                "OBJECT_TYPE_2": o.object_type[i2],
-                "OWNER_2": o.owner[i2],
-            })
+            rows.append(event_row(e, o.object_name[i1], o.object_name[i2],
+                                  o.object_type[i1], o.owner[i1], o.object_type[i2],
+                                  o.owner[i2]))
         return rows
 
     def formation_rows(self) -> list[dict[str, Any]]:
@@ -109,7 +88,7 @@ class ScreeningResult:
             "NORAD_CAT_ID_2": int(f["norad_cat_id_2"]),
             "OBJECT_NAME_2": o.object_name[int(f["idx_2"])],
             "MIN_DISTANCE_M": round(float(f["min_distance_m"]), 2),
-            "AT": _iso_ms(int(f["time_us"])),
+            "AT": iso_ms(int(f["time_us"])),
             "REL_SPEED_M_S": round(float(f["rel_speed_m_s"]), 3),
         } for f in np.sort(self.formation, order="min_distance_m")]
 
@@ -122,9 +101,39 @@ class ScreeningResult:
                 f"{len(self.failures)} objects failed to propagate in the window")
 
 
-def _iso_ms(us: int) -> str:
-    """UTC ISO-8601 with milliseconds."""
+def iso_ms(us: int) -> str:
+    """Microseconds since 1970 UTC as ISO-8601 UTC with milliseconds."""
     return format_epoch(us_to_datetime(round(us / 1000.0) * 1000))[:23] + "Z"
+
+
+def event_row(e: np.void, name_1: str | None, name_2: str | None,
+              type_1: str | None = None, owner_1: str | None = None,
+              type_2: str | None = None, owner_2: str | None = None) -> dict[str, Any]:
+    """One event (EVENT_DTYPE) as a row: SOCRATES columns (TCA_RANGE km,
+    TCA_RELATIVE_SPEED km/s, DSE days), then ours with units in their names."""
+    tca = int(e["tca_us"])
+    return {
+        "NORAD_CAT_ID_1": int(e["norad_cat_id_1"]),
+        "OBJECT_NAME_1": name_1,
+        "DSE_1": round(float(e["dse_1_days"]), 3),
+        "NORAD_CAT_ID_2": int(e["norad_cat_id_2"]),
+        "OBJECT_NAME_2": name_2,
+        "DSE_2": round(float(e["dse_2_days"]), 3),
+        "TCA": iso_ms(tca),
+        "TCA_RANGE": round(float(e["miss_m"]) / 1000.0, 6),
+        "TCA_RELATIVE_SPEED": round(float(e["rel_speed_m_s"]) / 1000.0, 6),
+        "MISS_M": round(float(e["miss_m"]), 2),
+        "REL_SPEED_M_S": round(float(e["rel_speed_m_s"]), 2),
+        "MISS_R_M": round(float(e["miss_r_m"]), 2),
+        "MISS_T_M": round(float(e["miss_t_m"]), 2),
+        "MISS_N_M": round(float(e["miss_n_m"]), 2),
+        "VOLUME_ENTRY": iso_ms(tca + round(float(e["entry_s"]) * 1e6)),
+        "VOLUME_EXIT": iso_ms(tca + round(float(e["exit_s"]) * 1e6)),
+        "OBJECT_TYPE_1": type_1,
+        "OWNER_1": owner_1,
+        "OBJECT_TYPE_2": type_2,
+        "OWNER_2": owner_2,
+    }
 
 
 def rtn_basis(position_km: np.ndarray, velocity_km_s: np.ndarray) -> np.ndarray:

@@ -151,27 +151,26 @@ def compare_runs(store: CatalogStore, run_a: int, run_b: int,
     _, ea, *_ = load_run_events(store, run_a)
     _, eb, *_ = load_run_events(store, run_b)
 
-    def key(e):
+    def key(e: np.void) -> tuple[int, int]:
         return (int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"]))
 
-    by_pair: dict[tuple[int, int], list] = {}
-    for e in eb:
-        by_pair.setdefault(key(e), []).append(e)
-    used = set()
+    by_pair: dict[tuple[int, int], list[int]] = {}
+    for k, e in enumerate(eb):
+        by_pair.setdefault(key(e), []).append(k)
+    used: set[int] = set()
     both, only_a = [], []
     for e in ea:
-        cands = [x for x in by_pair.get(key(e), [])
-                 if abs(int(x["tca_us"]) - int(e["tca_us"])) <= tca_match_s * 1e6
-                 and id(x) not in used]
-        if cands:
-            used.add(id(cands[0]))
-            both.append({"NORAD_CAT_ID_1": key(e)[0], "NORAD_CAT_ID_2": key(e)[1],
-                         "MISS_M_A": float(e["miss_m"]), "MISS_M_B": float(cands[0]["miss_m"]),
-                         "TCA_SHIFT_S": (int(cands[0]["tca_us"]) - int(e["tca_us"])) / 1e6})
-        else:
+        match = next((k for k in by_pair.get(key(e), []) if k not in used
+                      and abs(int(eb["tca_us"][k]) - int(e["tca_us"])) <= tca_match_s * 1e6),
+                     None)
+        if match is None:
             only_a.append({"NORAD_CAT_ID_1": key(e)[0], "NORAD_CAT_ID_2": key(e)[1],
                            "MISS_M": float(e["miss_m"])})
-    only_b = [{"NORAD_CAT_ID_1": key(x)[0], "NORAD_CAT_ID_2": key(x)[1],
-               "MISS_M": float(x["miss_m"])}
-              for lst in by_pair.values() for x in lst if id(x) not in used]
+            continue
+        used.add(match)
+        both.append({"NORAD_CAT_ID_1": key(e)[0], "NORAD_CAT_ID_2": key(e)[1],
+                     "MISS_M_A": float(e["miss_m"]), "MISS_M_B": float(eb["miss_m"][match]),
+                     "TCA_SHIFT_S": (int(eb["tca_us"][match]) - int(e["tca_us"])) / 1e6})
+    only_b = [{"NORAD_CAT_ID_1": key(eb[k])[0], "NORAD_CAT_ID_2": key(eb[k])[1],
+               "MISS_M": float(eb["miss_m"][k])} for k in range(len(eb)) if k not in used]
     return {"both": both, "only_a": only_a, "only_b": only_b}

@@ -1,0 +1,63 @@
+"""Pieces every ``orbitwatch`` command shares: error handling, exit codes, options."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from orbitwatch.cli.output import OUTPUT_FORMATS
+from orbitwatch.errors import InputError, OrbitwatchError
+from orbitwatch.formats.elements import parse_utc
+
+EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"orbitwatch: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn orbitwatch's own exceptions into one line and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as err:
+            _fail(str(err), EXIT_BAD_INPUT)
+        except OrbitwatchError as err:
+            _fail(str(err), EXIT_FAILED)
+        except KeyboardInterrupt:
+            _fail("interrupted", EXIT_FAILED)
+
+    return wrapper
+
+
+def _utc(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        return parse_utc(value)
+    except ValueError as err:
+        raise InputError(str(err))
+
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="Catalog database file [default: $ORBITWATCH_HOME/catalog.db or "
+                              "the user data directory].")
+format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS),
+                             default="table", show_default=True, help="Output format.")
+
+
+def _parse_ids(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise InputError(f"catalog numbers must be integers separated by commas, got {text!r}")
