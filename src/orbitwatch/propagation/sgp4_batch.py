@@ -128,7 +128,12 @@ EARTH_RADIUS_KM = 6378.137  # WGS84 equatorial
 #: geocentric distance its mean elements allow (stale element sets of objects that have
 #: re-entered can come back hundreds of thousands of km out).
 IMPLAUSIBLE = 7
-ERROR_MESSAGES = {**SGP4_ERRORS, IMPLAUSIBLE: "state outside the orbit's radius range"}
+DIVERGED = 8
+ERROR_MESSAGES = {
+    **SGP4_ERRORS,
+    IMPLAUSIBLE: "state outside the orbit's radius range",
+    DIVERGED: "trajectory not smooth between samples (element set diverged, re-entering)",
+}
 
 
 def max_radius_km(elements: Sequence[ElementSet]) -> np.ndarray:

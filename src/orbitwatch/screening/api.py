@@ -87,8 +87,9 @@ def screen(
                          policy.max_extent_km, settings, progress)
     elapsed = time.perf_counter() - t0
     start_us = datetime_to_us(start)
-    events = _assemble_events(outputs, objects, elements, policy, start_us, window_s)
-    formation = _assemble_formation(outputs, objects, elements, jd0, fr0, start_us)
+    failed_at = _first_failure_s(outputs, len(elements))
+    events = _assemble_events(outputs, objects, elements, policy, start_us, window_s, failed_at)
+    formation = _assemble_formation(outputs, objects, elements, jd0, fr0, start_us, failed_at)
     failures = _failures(outputs, objects, start_us)
     counts = {k: sum(o.counts.get(k, 0) for o in outputs) for k in outputs[0].counts}
     provenance = {
@@ -165,12 +166,24 @@ def _concat(outputs: list[ChunkOutput], name: str, shape: tuple = ()) -> np.ndar
     return np.concatenate(arrays) if arrays else np.empty((0, *shape))
 
 
+def _first_failure_s(outputs: list[ChunkOutput], n: int) -> np.ndarray:
+    """Per object, the time of its first failed sample in any chunk (s from the window
+    start; inf for none). A chunk cannot see an earlier chunk's failure, so findings of
+    a later chunk after it are dropped here."""
+    failed_at = np.full(n, np.inf)
+    np.minimum.at(failed_at, _concat(outputs, "fail_obj").astype(np.int64),
+                  _concat(outputs, "fail_t_s"))
+    return failed_at
+
+
 def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePolicy,
-                     start_us: int, window_s: float) -> np.ndarray:
+                     start_us: int, window_s: float, failed_at: np.ndarray) -> np.ndarray:
     i, j = _concat(outputs, "i").astype(np.int64), _concat(outputs, "j").astype(np.int64)
     t = _concat(outputs, "tca_s")
     r1, v1 = _concat(outputs, "r1", (3,)), _concat(outputs, "v1", (3,))
     r2, v2 = _concat(outputs, "r2", (3,)), _concat(outputs, "v2", (3,))
+    alive = (t < failed_at[i]) & (t < failed_at[j])
+    i, j, t, r1, v1, r2, v2 = (a[alive] for a in (i, j, t, r1, v1, r2, v2))
     # the same approach found from two chunks or guesses: keep one (|dt| < 1 s)
     order = np.lexsort((t, j, i))
     i, j, t, r1, v1, r2, v2 = (a[order] for a in (i, j, t, r1, v1, r2, v2))
@@ -214,11 +227,13 @@ def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePoli
 
 
 def _assemble_formation(outputs, objects: ObjectTable, elements, jd0, fr0,
-                        start_us) -> np.ndarray:
+                        start_us, failed_at: np.ndarray) -> np.ndarray:
     i = _concat(outputs, "slow_i").astype(np.int64)
     j = _concat(outputs, "slow_j").astype(np.int64)
     t = _concat(outputs, "slow_t_s")
-    i, j, t, _ = min_per_pair(i, j, t, _concat(outputs, "slow_d_km"))
+    d = _concat(outputs, "slow_d_km")
+    alive = (t < failed_at[i]) & (t < failed_at[j])
+    i, j, t, _ = min_per_pair(i[alive], j[alive], t[alive], d[alive])
     # exact distance at the sampled minimum
     pairs = np.unique(np.concatenate((i, j)))
     sats = {int(k): satrec_from_elements(elements[int(k)]) for k in pairs}

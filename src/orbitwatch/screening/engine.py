@@ -22,6 +22,7 @@ from sgp4.api import SatrecArray
 
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.propagation.sgp4_batch import (
+    DIVERGED,
     flag_implausible,
     max_radius_km,
     satrec_from_elements,
@@ -40,6 +41,7 @@ class EngineSettings:
     slow_km_s: float = 0.010  # below this relative speed a pair is a formation pair
     error_safety: float = 6.0  # factor on the estimated interpolation error
     error_floor_km: float = 0.020  # GEO resonance steps: up to 11 m seen at 240 s
+    diverged_km: float = 50.0  # an error estimate above this is no orbit (code DIVERGED)
     workers: int | None = None  # None: all cores
 
 
@@ -84,17 +86,20 @@ class _Context:
         fr = self.fr0 + t_samples / 86400.0
         err, pos, vel = self.array.sgp4(np.full(n_samples, self.jd0), fr)
         flag_implausible(err, pos, self.r_max)
-        failed_rows = np.flatnonzero((err != 0).any(axis=1))
-        first = (err[failed_rows] != 0).argmax(axis=1)
-        fail_t = t_samples[first]
-        fail_code = err[failed_rows, first]
-        ok = np.ascontiguousarray((err == 0).T)
+        # once an object has failed it stays failed: SGP4 can return states again after
+        # reporting decay, from mean elements that have diverged
+        ok = np.ascontiguousarray(np.logical_and.accumulate(err == 0, axis=1).T)
         pos = np.ascontiguousarray(pos.transpose(1, 0, 2))
         vel = np.ascontiguousarray(vel.transpose(1, 0, 2))
+        estimate, _ = kernels.interpolation_error(pos, vel, ok, st.sample_s, st.diverged_km)
+        pos_err = estimate * st.error_safety + st.error_floor_km
+        failed_rows = np.flatnonzero(~ok[-1])
+        first = (~ok[:, failed_rows]).argmax(axis=0)
+        fail_t = t_samples[first]
+        fail_code = err[failed_rows, first]
+        fail_code[fail_code == 0] = DIVERGED
         pos[~ok] = 0.0
         vel[~ok] = 0.0
-        pos_err = (kernels.interpolation_error(pos, vel, ok, st.sample_s) * st.error_safety
-                   + st.error_floor_km)
         n_steps = math.ceil((end_s - start_s) / st.step_s - 1e-9)
         capacity = 1 << 16
         while True:

@@ -39,14 +39,30 @@ _STENCIL = np.array(
     dtype=np.int64,
 )
 
+def _need_mask(offset) -> int:
+    """Bits of the cell faces an object must be near for the neighbour at ``offset``
+    to hold a partner: bit 2k for the low face of axis k, 2k + 1 for the high face."""
+    bits = 0
+    for k, o in enumerate(offset):
+        if o == -1:
+            bits |= 1 << (2 * k)
+        elif o == 1:
+            bits |= 1 << (2 * k + 1)
+    return bits
+
+
+_NEED = np.array([_need_mask(o) for o in _STENCIL], dtype=np.int64)
+
 #: Flags of a detection record.
 FLAG_SLOW = 1  # relative speed below the formation threshold at the interval centre
 
 
 @nb.njit(cache=True, inline="always")
-def _hash3(cx: int, cy: int, cz: int, mask: int) -> int:
-    h = (cx * 73856093) ^ (cy * 19349663) ^ (cz * 83492791)
-    return h & mask
+def _hash3(cx: int, cy: int, cz: int, bits: int) -> int:
+    """Bucket of a cell: its 21-bit coordinates packed in 64 bits, Fibonacci hashing."""
+    key = ((np.uint64(cx & 0x1FFFFF) << np.uint64(42)) | (np.uint64(cy & 0x1FFFFF) << np.uint64(21))
+           | np.uint64(cz & 0x1FFFFF))
+    return int((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits))
 
 
 @nb.njit(cache=True)
@@ -76,6 +92,77 @@ def hermite_positions(pos, vel, ok, t_s, h_s, out_pos, out_ok):
                                  + h01 * pos[k + 1, i, c] + h11 * vel[k + 1, i, c])
 
 
+#: Objects whose interpolation-error bound exceeds this (km) stay out of the hash grid,
+#: which would otherwise need cells that large for everyone, and are tested against
+#: every object instead (a handful of eccentric objects near perigee).
+WIDE_ERROR_KM = 25.0
+
+#: Chords whose geocentric distance spans more than this (km: eccentric objects near
+#: perigee) go in a bucket's second list, so that their spread does not widen the
+#: radial window of searches among the near-circular majority.
+BROAD_KM = 12.0
+
+
+@nb.njit(cache=True, inline="always")
+def _chord_test(a, b, s_a, s_w, s_hc, s_err, s_rlo, s_rhi, radius_km, sag, step_s):
+    """Whether the relative chord of objects ``a`` and ``b`` (slots of the gathered
+    arrays) can come within ``radius_km``: returns ``(d, s, ww)``, the chord's least
+    distance (km, negative when rejected), its time from the interval start (s) and
+    the squared relative chord speed (km^2/s^2)."""
+    err = s_err[a] + s_err[b]
+    # radial separation: |d| >= ||r_j| - |r_i|| along both chords
+    gap = max(s_rlo[b] - s_rhi[a], s_rlo[a] - s_rhi[b])
+    reach = 4.0 * (s_hc[a] + s_hc[b])
+    if gap > radius_km + err + 1e-3 + sag * 1.05 * (radius_km + 2 * err + reach):
+        return -1.0, 0.0, 0.0
+    # relative chord: d(s) = da + w s, s in [0, step]
+    dax = s_a[b, 0] - s_a[a, 0]
+    day = s_a[b, 1] - s_a[a, 1]
+    daz = s_a[b, 2] - s_a[a, 2]
+    wx = s_w[b, 0] - s_w[a, 0]
+    wy = s_w[b, 1] - s_w[a, 1]
+    wz = s_w[b, 2] - s_w[a, 2]
+    travel = s_hc[a] + s_hc[b]
+    lim = radius_km + err + travel + 1.1 * sag * (radius_km + 2.0 * err + 3.0 * travel) + 2e-3
+    half = 0.5 * step_s
+    mx = dax + wx * half
+    my = day + wy * half
+    mz = daz + wz * half
+    if mx * mx + my * my + mz * mz > lim * lim:
+        return -1.0, 0.0, 0.0
+    ww = wx * wx + wy * wy + wz * wz
+    s = 0.0
+    if ww > 0.0:
+        s = -(dax * wx + day * wy + daz * wz) / ww
+        if s > step_s:
+            s = step_s
+        elif s < 0.0:
+            s = 0.0
+    mx = dax + wx * s
+    my = day + wy * s
+    mz = daz + wz * s
+    d = np.sqrt(mx * mx + my * my + mz * mz)
+    sep = max(np.sqrt(dax * dax + day * day + daz * daz),
+              np.sqrt((dax + wx * step_s) ** 2 + (day + wy * step_s) ** 2
+                      + (daz + wz * step_s) ** 2)) + err
+    pad = err + sag * sep * 1.05 + 1e-3
+    if d > radius_km + pad:
+        return -1.0, 0.0, 0.0
+    return d, s, ww
+
+
+@nb.njit(cache=True, inline="always")
+def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
+    """Record candidate number ``count`` if there is room; returns the new count."""
+    if count < out_i.shape[0]:
+        out_i[count] = min(i, j)
+        out_j[count] = max(i, j)
+        out_t[count] = t
+        out_d[count] = d
+        out_f[count] = FLAG_SLOW if slow else 0
+    return count + 1
+
+
 @nb.njit(cache=True)
 def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, primary,
           capacity):
@@ -91,6 +178,11 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     of a pair departs from the true relative motion by at most the interpolation errors
     plus G |dr| step^2 / 8 (G: gravity-gradient norm), so a pair is a candidate when its
     relative chord passes within ``radius_km`` plus that pad of the origin.
+
+    Objects are hashed by the cell of their chord midpoint; within a bucket they are
+    sorted by geocentric distance, so that a search reads only the slice of a
+    neighbouring bucket that can pass the radial-gap test (most pairs in a cell are in
+    other shells).
 
     Returns ``(count, i, j, t_s, d_km, flags)``: per candidate the object indices
     (i < j), the time of the chord's closest approach (s from the chunk start), its
@@ -109,14 +201,20 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     pb = np.empty((n, 3))
     ok_a = np.empty(n, np.bool_)
     ok_b = np.empty(n, np.bool_)
-    size = 1
-    while size < n:
-        size *= 2
-    mask = size - 1
-    bucket_start = np.empty(size + 1, np.int32)
-    fill = np.empty(size, np.int32)
-    bucket_of = np.empty(n, np.int32)
+    bits = 1
+    while (1 << bits) < 4 * n:  # sparse table: few collisions between cells
+        bits += 1
+    size = 1 << bits
+    # Each bucket is split in two lists, radially narrow and broad objects (sub-bucket
+    # 2 b and 2 b + 1), each sorted by mid radius.
+    sub_start = np.empty(2 * size + 1, np.int32)
+    fill = np.empty(2 * size, np.int32)
+    sub_reach = np.empty(2 * size)  # largest x (below) in the sub-bucket
+    sub_of = np.empty(n, np.int32)
     cell = np.empty((n, 3), np.int32)
+    r_lo = np.empty(n)
+    r_hi = np.empty(n)
+    x = np.empty(n)
     # per-step copies in bucket order, so that a bucket's objects sit together in memory
     s_id = np.empty(n, np.int32)
     s_cell = np.empty((n, 3), np.int32)
@@ -125,13 +223,25 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     s_hc = np.empty(n)
     s_err = np.empty(n)
     s_primary = np.empty(n, np.bool_)
-    primary_mode = primary.any()
-    n_stencil = 27 if primary_mode else 14
     s_rlo = np.empty(n)  # range of geocentric distance along the chord (km)
     s_rhi = np.empty(n)
-    err_max = pos_err_km.max()
+    s_rmid = np.empty(n)
+    s_x = np.empty(n)
+    s_mid = np.empty((n, 3))  # chord midpoint (km)
+    s_near = np.empty(n, np.int64)  # faces of its cell within reach, as in _NEED
+    primary_mode = primary.any()
+    n_stencil = 27 if primary_mode else 14
+    wide = pos_err_km > WIDE_ERROR_KM
+    n_wide = wide.sum()
+    err_max = 0.0
+    for i in range(n):
+        if not wide[i] and pos_err_km[i] > err_max:
+            err_max = pos_err_km[i]
     sag = 0.125 * _GRAD_MAX * step_s * step_s
-    half = 0.5 * step_s
+    # The gap test of a pair passes only when their mid radii differ by at most
+    # margin0 + x_i + x_j, x = err (1 + 2 k) + 4 k half_chord + radial half-extent.
+    k_sag = 1.05 * sag
+    margin0 = radius_km + 1e-3 + k_sag * radius_km
     hermite_positions(pos, vel, ok, 0.0, h_s, pb, ok_b)
     for m in range(n_steps):
         t_a = m * step_s
@@ -145,14 +255,25 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                                    + (pb[i, 2] - pa[i, 2]) ** 2)
                 if hc > chord_max:
                     chord_max = hc
-        # Largest centre distance at which a pair can still pass within the radius.
-        cell_km = (radius_km + 2.0 * err_max + 2.0 * chord_max
-                   + 1.1 * sag * (radius_km + 4.0 * err_max + 6.0 * chord_max) + 2e-3)
+                ra = np.sqrt(pa[i, 0] ** 2 + pa[i, 1] ** 2 + pa[i, 2] ** 2)
+                rb = np.sqrt(pb[i, 0] ** 2 + pb[i, 1] ** 2 + pb[i, 2] ** 2)
+                # a chord dips below its end points by at most half_chord^2 / (2 r)
+                r_lo[i] = min(ra, rb) - hc * hc / (2.0 * min(ra, rb))
+                r_hi[i] = max(ra, rb)
+                x[i] = (pos_err_km[i] * (1.0 + 2.0 * k_sag) + 4.0 * k_sag * hc
+                        + 0.5 * (r_hi[i] - r_lo[i]))
+        # Largest centre distance at which a pair can still pass within the radius. Cells
+        # twice that size: an object looks into a neighbouring cell only when it is
+        # within reach of the faces between them (a partner there is within reach of
+        # the same faces, so the pair is met from both sides and taken once).
+        reach_km = (radius_km + 2.0 * err_max + 2.0 * chord_max
+                    + 1.1 * sag * (radius_km + 4.0 * err_max + 6.0 * chord_max) + 2e-3)
+        cell_km = 2.0 * reach_km
         inv_cell = 1.0 / cell_km
-        bucket_start[:] = 0
+        sub_start[:] = 0
         for i in range(n):
-            if not (ok_a[i] and ok_b[i]):
-                bucket_of[i] = -1
+            if not (ok_a[i] and ok_b[i]) or wide[i]:
+                sub_of[i] = -1
                 continue
             cx = int(np.floor(0.5 * (pa[i, 0] + pb[i, 0]) * inv_cell))
             cy = int(np.floor(0.5 * (pa[i, 1] + pb[i, 1]) * inv_cell))
@@ -160,119 +281,154 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
             cell[i, 0] = cx
             cell[i, 1] = cy
             cell[i, 2] = cz
-            b = _hash3(cx, cy, cz, mask)
-            bucket_of[i] = b
-            bucket_start[b + 1] += 1
-        for b in range(size):
-            bucket_start[b + 1] += bucket_start[b]
-            fill[b] = bucket_start[b]
-        n_valid = bucket_start[size]
+            sb = 2 * _hash3(cx, cy, cz, bits) + (1 if r_hi[i] - r_lo[i] > BROAD_KM else 0)
+            sub_of[i] = sb
+            sub_start[sb + 1] += 1
+        for sb in range(2 * size):
+            sub_start[sb + 1] += sub_start[sb]
+            fill[sb] = sub_start[sb]
+        n_grid = sub_start[2 * size]
         for i in range(n):
-            b = bucket_of[i]
-            if b >= 0:
-                a = fill[b]
-                fill[b] += 1
+            sb = sub_of[i]
+            if sb >= 0:
+                # insertion, keeping the sub-bucket sorted by mid radius
+                key = 0.5 * (r_lo[i] + r_hi[i])
+                a = fill[sb]
+                fill[sb] += 1
+                while a > sub_start[sb] and s_rmid[a - 1] > key:
+                    s_rmid[a] = s_rmid[a - 1]
+                    s_id[a] = s_id[a - 1]
+                    a -= 1
+                s_rmid[a] = key
                 s_id[a] = i
-                for c in range(3):
-                    s_cell[a, c] = cell[i, c]
-                    s_a[a, c] = pa[i, c]
-                    s_w[a, c] = (pb[i, c] - pa[i, c]) / step_s
-                s_hc[a] = 0.5 * step_s * np.sqrt(s_w[a, 0] ** 2 + s_w[a, 1] ** 2 + s_w[a, 2] ** 2)
-                s_err[a] = pos_err_km[i]
-                s_primary[a] = primary[i]
-                ra = np.sqrt(pa[i, 0] ** 2 + pa[i, 1] ** 2 + pa[i, 2] ** 2)
-                rb = np.sqrt(pb[i, 0] ** 2 + pb[i, 1] ** 2 + pb[i, 2] ** 2)
-                # a chord dips below its end points by at most half_chord^2 / (2 r)
-                s_rlo[a] = min(ra, rb) - s_hc[a] * s_hc[a] / (2.0 * min(ra, rb))
-                s_rhi[a] = max(ra, rb)
+        # wide objects after the grid, tested against everything
+        a = n_grid
+        for i in range(n):
+            if wide[i] and ok_a[i] and ok_b[i]:
+                s_id[a] = i
+                s_rmid[a] = 0.5 * (r_lo[i] + r_hi[i])
+                a += 1
+        n_valid = a
+        for a in range(n_grid):
+            sub_reach[sub_of[s_id[a]]] = 0.0
         for a in range(n_valid):
-            if primary_mode and not s_primary[a]:
-                continue
-            cx = s_cell[a, 0]
-            cy = s_cell[a, 1]
-            cz = s_cell[a, 2]
-            ax = s_a[a, 0]
-            ay = s_a[a, 1]
-            az = s_a[a, 2]
-            awx = s_w[a, 0]
-            awy = s_w[a, 1]
-            awz = s_w[a, 2]
+            i = s_id[a]
+            for c in range(3):
+                s_cell[a, c] = cell[i, c]
+                s_a[a, c] = pa[i, c]
+                s_w[a, c] = (pb[i, c] - pa[i, c]) / step_s
+            s_hc[a] = 0.5 * step_s * np.sqrt(s_w[a, 0] ** 2 + s_w[a, 1] ** 2 + s_w[a, 2] ** 2)
+            s_err[a] = pos_err_km[i]
+            s_primary[a] = primary[i]
+            s_rlo[a] = r_lo[i]
+            s_rhi[a] = r_hi[i]
+            s_x[a] = x[i]
+            near = 0
+            for c in range(3):
+                s_mid[a, c] = 0.5 * (pa[i, c] + pb[i, c])
+                inside = s_mid[a, c] - cell[i, c] * cell_km
+                if inside <= reach_km:
+                    near |= 1 << (2 * c)
+                if cell_km - inside <= reach_km:
+                    near |= 1 << (2 * c + 1)
+            s_near[a] = near
+            if a < n_grid:
+                sb = sub_of[i]
+                sub_reach[sb] = max(sub_reach[sb], x[i])
+        # Grid pairs, one group of slots sharing a cell at a time (a sub-bucket, or one
+        # object of a bucket that holds several cells), so that each neighbouring bucket
+        # is looked up once per group; in each of its two sorted lists only the slice
+        # of mid radii that can pass the radial-gap test is read.
+        g0 = 0
+        while g0 < n_grid:
+            sb = sub_of[s_id[g0]]
+            g_end = sub_start[sb + 1]
+            g1 = g_end
+            for a in range(g0 + 1, g_end):
+                if (s_cell[a, 0] != s_cell[g0, 0] or s_cell[a, 1] != s_cell[g0, 1]
+                        or s_cell[a, 2] != s_cell[g0, 2]):
+                    g1 = g0 + 1
+                    break
+            g_x = 0.0
+            for a in range(g0, g1):
+                g_x = max(g_x, s_x[a])
+            cx = s_cell[g0, 0]
+            cy = s_cell[g0, 1]
+            cz = s_cell[g0, 2]
             for q in range(n_stencil):
                 nx = cx + _STENCIL[q, 0]
                 ny = cy + _STENCIL[q, 1]
                 nz = cz + _STENCIL[q, 2]
-                b = _hash3(nx, ny, nz, mask)
-                lo = bucket_start[b]
-                if q == 0 and not primary_mode:
-                    lo = a + 1  # own cell: each pair once
-                for slot in range(lo, bucket_start[b + 1]):
-                    if s_cell[slot, 0] != nx or s_cell[slot, 1] != ny or s_cell[slot, 2] != nz:
+                nb = 2 * _hash3(nx, ny, nz, bits)
+                for sub in range(nb, nb + 2):
+                    lo = sub_start[sub]
+                    hi = sub_start[sub + 1]
+                    if lo == hi:
                         continue
-                    if primary_mode and (slot == a or (s_primary[slot]
-                                                       and s_id[slot] < s_id[a])):
-                        continue  # a pair of two primaries is taken from its lower index
-                    # radial separation: |d| >= ||r_j| - |r_i|| along both chords
-                    err = s_err[a] + s_err[slot]
-                    gap = max(s_rlo[slot] - s_rhi[a], s_rlo[a] - s_rhi[slot])
-                    reach = 4.0 * (s_hc[a] + s_hc[slot])
-                    if gap > radius_km + err + 1e-3 + sag * 1.05 * (radius_km + 2 * err + reach):
-                        continue
-                    # relative chord: d(s) = da + w s, s in [0, step]
-                    dax = s_a[slot, 0] - ax
-                    day = s_a[slot, 1] - ay
-                    daz = s_a[slot, 2] - az
-                    wx = s_w[slot, 0] - awx
-                    wy = s_w[slot, 1] - awy
-                    wz = s_w[slot, 2] - awz
-                    travel = s_hc[a] + s_hc[slot]
-                    lim = (radius_km + err + travel
-                           + 1.1 * sag * (radius_km + 2.0 * err + 3.0 * travel) + 2e-3)
-                    mx = dax + wx * half
-                    my = day + wy * half
-                    mz = daz + wz * half
-                    if mx * mx + my * my + mz * mz > lim * lim:
-                        continue
-                    ww = wx * wx + wy * wy + wz * wz
-                    s = 0.0
-                    if ww > 0.0:
-                        s = -(dax * wx + day * wy + daz * wz) / ww
-                        if s > step_s:
-                            s = step_s
-                        elif s < 0.0:
-                            s = 0.0
-                    mx = dax + wx * s
-                    my = day + wy * s
-                    mz = daz + wz * s
-                    d = np.sqrt(mx * mx + my * my + mz * mz)
-                    sep = max(np.sqrt(dax * dax + day * day + daz * daz),
-                              np.sqrt((dax + wx * step_s) ** 2 + (day + wy * step_s) ** 2
-                                      + (daz + wz * step_s) ** 2)) + err
-                    pad = err + sag * sep * 1.05 + 1e-3
-                    if d > radius_km + pad:
-                        continue
-                    if count < capacity:
-                        i = s_id[a]
-                        j = s_id[slot]
-                        out_i[count] = min(i, j)
-                        out_j[count] = max(i, j)
-                        out_t[count] = t_a + s
-                        out_d[count] = d
-                        out_f[count] = FLAG_SLOW if np.sqrt(ww) < slow_km_s else 0
-                    count += 1
+                    # the window's lower end, with the group's largest x, only rises
+                    margin_max = margin0 + g_x + sub_reach[sub]
+                    for a in range(g0, g1):
+                        if (primary_mode and not s_primary[a]) or _NEED[q] & ~s_near[a]:
+                            continue
+                        margin = margin0 + s_x[a] + sub_reach[sub]
+                        r_mid = s_rmid[a]
+                        while lo < hi and s_rmid[lo] < r_mid - margin_max:
+                            lo += 1
+                        first = lo
+                        if q == 0 and not primary_mode and first <= a:
+                            first = a + 1  # own cell: each pair once
+                        for slot in range(first, hi):
+                            if s_rmid[slot] > r_mid + margin:
+                                break
+                            if s_rmid[slot] < r_mid - margin:
+                                continue
+                            if (s_cell[slot, 0] != nx or s_cell[slot, 1] != ny
+                                    or s_cell[slot, 2] != nz
+                                    or abs(s_mid[slot, 0] - s_mid[a, 0]) > reach_km
+                                    or abs(s_mid[slot, 1] - s_mid[a, 1]) > reach_km
+                                    or abs(s_mid[slot, 2] - s_mid[a, 2]) > reach_km):
+                                continue
+                            if primary_mode and (slot == a or (s_primary[slot]
+                                                               and s_id[slot] < s_id[a])):
+                                continue  # a pair of two primaries: from its lower index
+                            d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo,
+                                                   s_rhi, radius_km, sag, step_s)
+                            if d >= 0.0:
+                                count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
+                                              np.sqrt(ww) < slow_km_s,
+                                              out_i, out_j, out_t, out_d, out_f)
+            g0 = g1
+        # every pair with a wide object, taken from its grid partner (or the lower wide
+        # slot); in primary mode one of the two must be a primary
+        for a in range(n_valid if n_wide else 0):
+            for slot in range(max(n_grid, a + 1), n_valid):
+                if primary_mode and not (s_primary[a] or s_primary[slot]):
+                    continue
+                d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
+                                       radius_km, sag, step_s)
+                if d >= 0.0:
+                    count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
+                                  np.sqrt(ww) < slow_km_s, out_i, out_j, out_t, out_d, out_f)
     return count, out_i, out_j, out_t, out_d, out_f
 
 
 @nb.njit(cache=True)
-def interpolation_error(pos, vel, ok, h_s):
-    """Per-object estimate of the cubic Hermite position error at spacing ``h_s`` (km).
+def interpolation_error(pos, vel, ok, h_s, limit_km):
+    """Per-object estimate of the cubic Hermite position error at spacing ``h_s`` (km),
+    and the first sample from which an object's trajectory is not smooth.
 
     Interpolates across every other sample (spacing 2 h) and compares with the sample
     skipped; the error of a cubic Hermite interpolant scales as h^4, so that residual
     divided by 16 estimates the error at spacing h. Data-driven, so it holds for any
     orbit SGP4/SDP4 produces (eccentric, deep-space, decaying).
+
+    An estimate above ``limit_km`` is no orbit (SGP4 past re-entry, where the mean
+    elements diverge): ``ok`` is cleared in place from that sample on, and the sample's
+    index returned in ``diverged`` (-1 for none).
     """
     n_s, n = pos.shape[0], pos.shape[1]
     out = np.zeros(n)
+    diverged = np.full(n, -1, np.int64)
     h2 = 2.0 * h_s
     for i in range(n):
         worst = 0.0
@@ -285,7 +441,12 @@ def interpolation_error(pos, vel, ok, h_s):
                 mid = (0.5 * (pos[k, i, c] + pos[k + 2, i, c])
                        + 0.125 * h2 * (vel[k, i, c] - vel[k + 2, i, c]))
                 e2 += (mid - pos[k + 1, i, c]) ** 2
+            if np.sqrt(e2) / 16.0 > limit_km:
+                diverged[i] = k
+                for kk in range(k, n_s):
+                    ok[kk, i] = False
+                break
             if e2 > worst:
                 worst = e2
         out[i] = np.sqrt(worst) / 16.0
-    return out
+    return out, diverged
