@@ -61,9 +61,13 @@ def main() -> None:
                       key=lambda e: e.norad_cat_id)
     newest = max(e.epoch_us for e in elements)
     at = us_to_datetime(newest - newest % 3_600_000_000)
+    # both screeners get the same TLE text, so that rounding to the TLE's digits
+    # cannot make a difference between them
+    tle_text = write_tle(elements, name_lines=True)
+    elements = read_elements(tle_text, source="catalog.tle").records
     with tempfile.TemporaryDirectory() as tmp:
         tle = Path(tmp) / "catalog.tle"
-        tle.write_text(write_tle(elements, name_lines=True))
+        tle.write_text(tle_text)
         out = Path(tmp) / "astroz.npz"
         proc = subprocess.run(
             [args.astroz_python, "-c", ASTROZ_SCRIPT, str(tle), format_epoch(at),
@@ -78,26 +82,60 @@ def main() -> None:
     result = screen(snap, duration=timedelta(days=args.days), volume=5.0,
                     settings=EngineSettings())
     wall = time.perf_counter() - t0
-    ours_pairs = {tuple(sorted((int(a), int(b)))) for a, b in
-                  zip(result.events["norad_cat_id_1"], result.events["norad_cat_id_2"],
-                      strict=True)}
-    slow_pairs = {tuple(sorted((int(a), int(b)))) for a, b in
-                  zip(result.formation["norad_cat_id_1"], result.formation["norad_cat_id_2"],
-                      strict=True)}
-    az_pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(az["a"], az["b"], strict=True)}
-    missing = az_pairs - ours_pairs
+    ev = result.events
+    ours = _pair_minima(ev["norad_cat_id_1"], ev["norad_cat_id_2"], ev["miss_m"] / 1e3,
+                        ev["rel_speed_m_s"] / 1e3)
+    theirs = _pair_minima(az["a"], az["b"], az["distance"], az["speed"])
+    slow = {tuple(sorted((int(a), int(b)))) for a, b in
+            zip(result.formation["norad_cat_id_1"], result.formation["norad_cat_id_2"],
+                strict=True)}
+    failed = {f.norad_cat_id for f in result.failures}
     print(f"{path.name}: {n} objects, {args.days:g} days, 5 km, start {format_epoch(at)}Z")
     print(f"  astroz:     {astroz_stats['wall_s']:.1f} s screen, {astroz_stats['events']} events,"
-          f" {len(az_pairs)} pairs, peak {astroz_stats['peak_rss_gb']:.2f} GB")
-    print(f"  orbitwatch: {wall:.1f} s (all included), {len(result.events)} events, "
-          f"{len(ours_pairs)} pairs, {len(result.formation)} formation pairs")
+          f" {len(theirs)} pairs, peak {astroz_stats['peak_rss_gb']:.2f} GB")
+    print(f"  orbitwatch: {wall:.1f} s (all included), {len(ev)} events, "
+          f"{len(ours)} pairs, {len(result.formation)} formation pairs, "
+          f"{len(result.failures)} failing objects")
     print(f"  ratio astroz/orbitwatch wall: {astroz_stats['wall_s'] / wall:.2f}")
-    print(f"  astroz pairs not among our events: {len(missing)}, of which formation pairs: "
-          f"{len(missing & slow_pairs)}; ours not in astroz: {len(ours_pairs - az_pairs)}")
-    for a, b in sorted(missing - slow_pairs)[:10]:
-        sel = ((az["a"] == a) & (az["b"] == b)) | ((az["a"] == b) & (az["b"] == a))
-        print(f"    {a}-{b}: astroz min distance {az['distance'][sel].min():.4f} km, "
-              f"speed {az['speed'][sel].min():.4f}")
+    _differences("astroz pairs not among our events", theirs, ours, slow, failed)
+    _differences("our pairs not among astroz's events", ours, theirs, slow, failed)
+
+
+def _pair_minima(a, b, distance_km, speed_km_s) -> dict[tuple[int, int], tuple[float, float]]:
+    """Least distance (km) of each pair and the relative speed (km/s) there."""
+    best: dict[tuple[int, int], tuple[float, float]] = {}
+    for x, y, d, v in zip(a.tolist(), b.tolist(), np.asarray(distance_km).tolist(),
+                          np.asarray(speed_km_s).tolist(), strict=True):
+        key = (min(x, y), max(x, y))
+        if key not in best or d < best[key][0]:
+            best[key] = (d, v)
+    return best
+
+
+def _differences(title, these, those, slow, failed) -> None:
+    """Classify the pairs of ``these`` that ``those`` lacks."""
+    extra = sorted(set(these) - set(those))
+    classes: dict[str, list] = {"formation pair (ours: reported as formation)": [],
+                                "object failing SGP4 in the window": [],
+                                "least distance within 10 m of the 5 km threshold": [],
+                                "other": []}
+    for pair in extra:
+        d, _ = these[pair]
+        if pair in slow:
+            classes["formation pair (ours: reported as formation)"].append(pair)
+        elif pair[0] in failed or pair[1] in failed:
+            classes["object failing SGP4 in the window"].append(pair)
+        elif d > 4.99:
+            classes["least distance within 10 m of the 5 km threshold"].append(pair)
+        else:
+            classes["other"].append(pair)
+    print(f"  {title}: {len(extra)}")
+    for name, pairs in classes.items():
+        if pairs:
+            print(f"    {name}: {len(pairs)}")
+    for pair in classes["other"][:15]:
+        d, v = these[pair]
+        print(f"      {pair[0]}-{pair[1]}: least distance {d:.4f} km, relative speed {v:.4f} km/s")
 
 
 if __name__ == "__main__":

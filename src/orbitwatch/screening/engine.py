@@ -39,7 +39,7 @@ class EngineSettings:
     sample_s: float = 240.0  # SGP4 sample spacing; Hermite in between
     chunk_s: float = 6 * 3600.0  # time per work unit
     slow_km_s: float = 0.010  # below this relative speed a pair is a formation pair
-    error_safety: float = 6.0  # factor on the estimated interpolation error
+    error_safety: float = 3.0  # factor on the estimated interpolation error
     error_floor_km: float = 0.020  # GEO resonance steps: up to 11 m seen at 240 s
     diverged_km: float = 50.0  # an error estimate above this is no orbit (code DIVERGED)
     workers: int | None = None  # None: all cores
