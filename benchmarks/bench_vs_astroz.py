@@ -25,7 +25,7 @@ import numpy as np
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.formats import read_elements
-from orbitwatch.formats.elements import format_epoch, us_to_datetime
+from orbitwatch.formats.elements import datetime_to_us, format_epoch, us_to_datetime
 from orbitwatch.formats.tle import write_tle
 from orbitwatch.screening import EngineSettings, screen
 
@@ -55,6 +55,8 @@ def main() -> None:
                     default=str(data / "catalogs" / "celestrak_active_2026-07-12.csv"))
     ap.add_argument("--astroz-python", required=True)
     ap.add_argument("--days", type=float, default=7.0)
+    ap.add_argument("--astroz-result", help="an .npz to keep astroz's events in, and to "
+                    "read them back from on a later run instead of running astroz again")
     args = ap.parse_args()
     path = Path(args.catalog)
     elements = sorted(read_elements(path.read_text(), source=str(path)).records,
@@ -65,17 +67,25 @@ def main() -> None:
     # cannot make a difference between them
     tle_text = write_tle(elements, name_lines=True)
     elements = read_elements(tle_text, source="catalog.tle").records
-    with tempfile.TemporaryDirectory() as tmp:
-        tle = Path(tmp) / "catalog.tle"
-        tle.write_text(tle_text)
-        out = Path(tmp) / "astroz.npz"
-        proc = subprocess.run(
-            [args.astroz_python, "-c", ASTROZ_SCRIPT, str(tle), format_epoch(at),
-             str(args.days * 1440), str(out)], capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            sys.exit(f"astroz failed: {proc.stderr[-2000:]}")
-        astroz_stats = json.loads(proc.stdout.strip().splitlines()[-1])
-        az = dict(np.load(out))
+    saved = Path(args.astroz_result) if args.astroz_result else None
+    if saved and saved.exists():
+        astroz_stats = json.loads(saved.with_suffix(".json").read_text())
+        az = dict(np.load(saved))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            tle = Path(tmp) / "catalog.tle"
+            tle.write_text(tle_text)
+            out = Path(tmp) / "astroz.npz"
+            proc = subprocess.run(
+                [args.astroz_python, "-c", ASTROZ_SCRIPT, str(tle), format_epoch(at),
+                 str(args.days * 1440), str(out)], capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                sys.exit(f"astroz failed: {proc.stderr[-2000:]}")
+            astroz_stats = json.loads(proc.stdout.strip().splitlines()[-1])
+            az = dict(np.load(out))
+        if saved:
+            np.savez(saved, **az)
+            saved.with_suffix(".json").write_text(json.dumps(astroz_stats))
     snap = Snapshot.from_elements(elements, at)
     n = len(elements)
     t0 = time.perf_counter()
@@ -83,13 +93,14 @@ def main() -> None:
                     settings=EngineSettings())
     wall = time.perf_counter() - t0
     ev = result.events
+    start_us = datetime_to_us(at)
     ours = _pair_minima(ev["norad_cat_id_1"], ev["norad_cat_id_2"], ev["miss_m"] / 1e3,
-                        ev["rel_speed_m_s"] / 1e3)
-    theirs = _pair_minima(az["a"], az["b"], az["distance"], az["speed"])
+                        ev["rel_speed_m_s"] / 1e3, (ev["tca_us"] - start_us) / 60e6)
+    theirs = _pair_minima(az["a"], az["b"], az["distance"], az["speed"], az["time"])
     slow = {tuple(sorted((int(a), int(b)))) for a, b in
             zip(result.formation["norad_cat_id_1"], result.formation["norad_cat_id_2"],
                 strict=True)}
-    failed = {f.norad_cat_id for f in result.failures}
+    failed = {f.norad_cat_id: f for f in result.failures}
     print(f"{path.name}: {n} objects, {args.days:g} days, 5 km, start {format_epoch(at)}Z")
     print(f"  astroz:     {astroz_stats['wall_s']:.1f} s screen, {astroz_stats['events']} events,"
           f" {len(theirs)} pairs, peak {astroz_stats['peak_rss_gb']:.2f} GB")
@@ -101,14 +112,16 @@ def main() -> None:
     _differences("our pairs not among astroz's events", ours, theirs, slow, failed)
 
 
-def _pair_minima(a, b, distance_km, speed_km_s) -> dict[tuple[int, int], tuple[float, float]]:
-    """Least distance (km) of each pair and the relative speed (km/s) there."""
-    best: dict[tuple[int, int], tuple[float, float]] = {}
-    for x, y, d, v in zip(a.tolist(), b.tolist(), np.asarray(distance_km).tolist(),
-                          np.asarray(speed_km_s).tolist(), strict=True):
+def _pair_minima(a, b, distance_km, speed_km_s, minutes) -> dict:
+    """Least distance (km) of each pair, the relative speed (km/s) and the time there
+    (minutes from the window start)."""
+    best: dict[tuple[int, int], tuple[float, float, float]] = {}
+    for x, y, d, v, t in zip(a.tolist(), b.tolist(), np.asarray(distance_km).tolist(),
+                             np.asarray(speed_km_s).tolist(), np.asarray(minutes).tolist(),
+                             strict=True):
         key = (min(x, y), max(x, y))
         if key not in best or d < best[key][0]:
-            best[key] = (d, v)
+            best[key] = (d, v, t)
     return best
 
 
@@ -120,7 +133,7 @@ def _differences(title, these, those, slow, failed) -> None:
                                 "least distance within 10 m of the 5 km threshold": [],
                                 "other": []}
     for pair in extra:
-        d, _ = these[pair]
+        d = these[pair][0]
         if pair in slow:
             classes["formation pair (ours: reported as formation)"].append(pair)
         elif pair[0] in failed or pair[1] in failed:
@@ -133,9 +146,13 @@ def _differences(title, these, those, slow, failed) -> None:
     for name, pairs in classes.items():
         if pairs:
             print(f"    {name}: {len(pairs)}")
-    for pair in classes["other"][:15]:
-        d, v = these[pair]
-        print(f"      {pair[0]}-{pair[1]}: least distance {d:.4f} km, relative speed {v:.4f} km/s")
+    for name in list(classes)[1:]:
+        for pair in classes[name][:15]:
+            d, v, t = these[pair]
+            fails = "; ".join(f"{k} fails from {failed[k].first_failure_utc} "
+                              f"({failed[k].message})" for k in pair if k in failed)
+            print(f"      {pair[0]}-{pair[1]}: least distance {d:.4f} km, relative speed "
+                  f"{v:.4f} km/s, {t:.2f} min after the start. {fails}")
 
 
 if __name__ == "__main__":

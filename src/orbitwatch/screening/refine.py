@@ -93,7 +93,43 @@ def refine_tca(
         done = bad | (np.abs(step) < tol_s)
         converged[idx[done & ~bad]] = True
         active[idx[done]] = False
+    # Newton can cycle where the range rate is shallow (slow pairs, several minima near
+    # each other): bisection on its sign change around the guess instead
+    rest = np.flatnonzero(~converged & ~failed)
+    if len(rest):
+        t_rest, ok_rest = _bisect_range_rate(
+            satrecs, i[rest], j[rest], t_guess_s[rest] - max_step_s,
+            t_guess_s[rest] + max_step_s, jd0, fr0, r_max_km, tol_s)
+        t[rest[ok_rest]] = t_rest[ok_rest]
+        converged[rest[ok_rest]] = True
     obj = np.concatenate((i, j))
     err, pos, vel = states_at(satrecs, obj, np.concatenate((t, t)), jd0, fr0, r_max_km)
     failed |= (err[:n] != 0) | (err[n:] != 0)
     return Refined(t, converged & ~failed, failed, pos[:n], vel[:n], pos[n:], vel[n:])
+
+
+def _range_rate(satrecs, i, j, t, jd0, fr0, r_max_km) -> tuple[np.ndarray, np.ndarray]:
+    """``(dr . dv (km^2/s), SGP4 failed)`` of pairs (i, j) at times t."""
+    m = len(t)
+    err, pos, vel = states_at(satrecs, np.concatenate((i, j)), np.concatenate((t, t)),
+                              jd0, fr0, r_max_km)
+    f = np.einsum("ij,ij->i", pos[m:] - pos[:m], vel[m:] - vel[:m])
+    return f, (err[:m] != 0) | (err[m:] != 0)
+
+
+def _bisect_range_rate(satrecs, i, j, lo, hi, jd0, fr0, r_max_km,
+                       tol_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """A zero of the range rate rising through 0 (a minimum of range) in [lo, hi], by
+    bisection; ``ok`` is False where the bracket holds no such sign change."""
+    f_lo, bad_lo = _range_rate(satrecs, i, j, lo, jd0, fr0, r_max_km)
+    f_hi, bad_hi = _range_rate(satrecs, i, j, hi, jd0, fr0, r_max_km)
+    ok = (f_lo <= 0.0) & (f_hi >= 0.0) & ~bad_lo & ~bad_hi
+    lo, hi = lo.copy(), hi.copy()
+    while ok.any() and (hi - lo)[ok].max() > tol_s:
+        mid = 0.5 * (lo + hi)
+        f_mid, bad = _range_rate(satrecs, i, j, mid, jd0, fr0, r_max_km)
+        ok &= ~bad
+        rising = f_mid >= 0.0
+        hi = np.where(rising, mid, hi)
+        lo = np.where(rising, lo, mid)
+    return 0.5 * (lo + hi), ok
