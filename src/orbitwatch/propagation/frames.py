@@ -144,3 +144,13 @@ def teme_to_gcrf(
     # TEME -> TIRS is rot_g; TIRS -> CIRS is R3(-ERA); CIRS -> GCRS is c2i^T.
     to_gcrs = np.einsum("tji,tjk,tkl->til", c2i, _rot3(-era), rot_g)
     return _apply(to_gcrs, position_teme_km), _apply(to_gcrs, velocity_teme_km_s)
+
+
+def rtn_basis(position: np.ndarray, velocity: np.ndarray) -> np.ndarray:
+    """Rows R (radial), T (transverse, in-track for a near-circular orbit) and N (orbit
+    normal) of the orbit frame of each state: (..., 3) in, (..., 3, 3) out; any units."""
+    r_hat = position / np.linalg.norm(position, axis=-1, keepdims=True)
+    h = np.cross(position, velocity)
+    n_hat = h / np.linalg.norm(h, axis=-1, keepdims=True)
+    t_hat = np.cross(n_hat, r_hat)
+    return np.stack((r_hat, t_hat, n_hat), axis=-2)

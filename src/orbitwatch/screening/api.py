@@ -22,6 +22,7 @@ from orbitwatch.formats.elements import (
     datetime_to_split_jd,
     datetime_to_us,
 )
+from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.propagation.sgp4_batch import ERROR_MESSAGES, max_radius_km, satrec_from_elements
 from orbitwatch.screening.engine import ChunkOutput, EngineSettings, min_per_pair, run_chunks
 from orbitwatch.screening.refine import states_at
@@ -32,7 +33,6 @@ from orbitwatch.screening.results import (
     PropagationFailure,
     ScreeningResult,
     iso_ms,
-    rtn_basis,
 )
 from orbitwatch.screening.volume import ScreeningVolume, VolumePolicy
 

@@ -134,12 +134,3 @@ def event_row(e: np.void, name_1: str | None, name_2: str | None,
         "OBJECT_TYPE_2": type_2,
         "OWNER_2": owner_2,
     }
-
-
-def rtn_basis(position_km: np.ndarray, velocity_km_s: np.ndarray) -> np.ndarray:
-    """(n, 3, 3) rows R (radial), T (in-track), N (orbit normal) of each object."""
-    r_hat = position_km / np.linalg.norm(position_km, axis=1, keepdims=True)
-    h = np.cross(position_km, velocity_km_s)
-    n_hat = h / np.linalg.norm(h, axis=1, keepdims=True)
-    t_hat = np.cross(n_hat, r_hat)
-    return np.stack((r_hat, t_hat, n_hat), axis=1)

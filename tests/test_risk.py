@@ -1,0 +1,123 @@
+"""Collision probability against NASA CARA's test vectors and the Alfano 2009 cases."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orbitwatch.formats.cdm import read_cdm
+from orbitwatch.propagation.frames import rtn_basis
+from orbitwatch.risk.from_cdm import cdm_pc_foster, cdm_states
+from orbitwatch.risk.pc2d import pc_circle, pc_foster
+
+
+@pytest.fixture(scope="module")
+def vectors(shared_data: Path) -> dict:
+    return json.loads((shared_data / "cara" / "cara_unit_test_vectors.json").read_text())
+
+
+def rel(a: float, b: float) -> float:
+    return abs(a / b - 1.0)
+
+
+def test_cara_omitron_case1(vectors):
+    c = vectors["omitron_case1"]
+    pc = pc_foster(c["r1"], c["v1"], np.array(c["cov1"]), c["r2"], c["v2"],
+                   np.array(c["cov2"]), c["HBR"])
+    for name in ("PcCircle_default", "Pc2D_Foster_circle", "PcElrod"):
+        exp = c["expected"][name]
+        assert rel(pc, exp["value"]) <= exp["reltol"], name
+
+
+def test_cara_omitron_case2(vectors):
+    c = vectors["omitron_case2"]
+    cov1 = np.array(c["cov1_times_1e-3"]) * 1e-3  # the note: listed matrix times 1e-3
+    pc = pc_foster(c["r1"], c["v1"], cov1, c["r2"], c["v2"], np.array(c["cov2"]), c["HBR"])
+    for name in ("PcCircle_highest_accuracy", "PcElrod"):
+        exp = c["expected"][name]
+        assert rel(pc, exp["value"]) <= exp["reltol"], name
+
+
+def test_cara_hall_case_2d_value(vectors):
+    c = vectors["hall_similar_to_2d"]
+    pc = pc_foster(c["r1"], c["v1"], np.array(c["cov1"]), c["r2"], c["v2"],
+                   np.array(c["cov2"]), c["HBR"])
+    exp = c["expected"]["PcElrod_similar_case"]
+    assert rel(pc, exp["value"]) <= exp["reltol"]
+
+
+def test_cara_cdm_cases(vectors, shared_data):
+    cases = vectors["cdm_based_cases"]
+    for name in ("OmitronTestCase_Test08_3DNc.cdm", "OmitronTestCase_Test07_NonPDCovariance.cdm"):
+        case = cases[name]
+        cdm = read_cdm((shared_data / "cara" / "SampleCDMs" / name).read_text(), source=name)
+        pc = cdm_pc_foster(cdm, case["HBR_m"])
+        if "abstol" in case:
+            assert abs(pc - case["Pc2D_Foster_circle"]) <= case["abstol"], name
+        else:
+            assert rel(pc, case["Pc2D_Foster_circle"]) <= case["reltol"], name
+
+
+def alfano_case(shared_data: Path, k: int):
+    """States (m, m/s) and 6x6 ECI covariances at TCA from CARA's 'CaseN data at TCA.xls'."""
+    xlrd = pytest.importorskip("xlrd")
+    path = (shared_data / "cara" / "AlfanoInputData" / "Alfano_2009_Test_Cases"
+            / f"Case{k} data at TCA.xls")
+    sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
+    rows = []
+    for r in range(sheet.nrows):
+        nums = [v for v in sheet.row_values(r) if isinstance(v, float)]
+        if nums:
+            rows.append(nums)
+    assert len(rows) == 16, f"{path.name}: expected 16 numeric rows, found {len(rows)}"
+    s1, s2 = np.array(rows[0] + rows[1]), np.array(rows[8] + rows[9])
+    return s1, np.array(rows[2:8]), s2, np.array(rows[10:16])
+
+
+def test_alfano_2009_cases_2d(shared_data):
+    table = shared_data / "cara" / "alfano_2009_cases_expected_pc.csv"
+    expected = {int(r["Case"]): r for r in csv.DictReader(table.read_text().splitlines())}
+    for k in range(1, 13):
+        s1, c1, s2, c2 = alfano_case(shared_data, k)
+        pc = pc_foster(s1[:3], s1[3:], c1, s2[:3], s2[3:], c2, float(expected[k]["HBR"]))
+        exp = float(expected[k]["CARA_Pc2D"])
+        if math.isnan(exp):  # case 12: zero relative velocity, no encounter plane
+            assert math.isnan(pc)
+        else:
+            assert rel(pc, exp) <= 1e-6, f"case {k}: {pc} vs CARA {exp}"
+
+
+def test_itrf_cdm_relative_state_matches_the_message(shared_data):
+    """CSpOC's CDM gives ITRF states: with omega x r added, our RTN relative state is the
+    one the message states (to its 0.1 m and 0.1 m/s rounding)."""
+    path = (shared_data / "ccsds" / "orekit_style_test_messages" / "cdm"
+            / "ION_SCV8_vs_STARLINK_1233.txt")
+    cdm = read_cdm(path.read_text(), source=path.name)
+    s = cdm_states(cdm)
+    basis = rtn_basis(s.r1, s.v1)
+    given_r = [float(cdm.relative[f"RELATIVE_POSITION_{a}"]) for a in "RTN"]
+    given_v = [float(cdm.relative[f"RELATIVE_VELOCITY_{a}"]) for a in "RTN"]
+    assert np.allclose(basis @ (s.r2 - s.r1), given_r, atol=0.06)
+    assert np.allclose(basis @ (s.v2 - s.v1), given_v, atol=0.06)
+
+
+covariances = st.tuples(st.floats(1.0, 1e4), st.floats(1.0, 1e4), st.floats(-0.95, 0.95))
+
+
+@settings(max_examples=60, deadline=None)
+@given(miss=st.tuples(st.floats(-300, 300), st.floats(-300, 300)), cov=covariances,
+       hbr=st.floats(0.5, 50.0), grow=st.floats(1.0, 3.0))
+def test_pc_is_a_probability_and_grows_with_the_hard_body(miss, cov, hbr, grow):
+    sx, sz, rho = cov
+    c2 = np.array([[sx, rho * math.sqrt(sx * sz)], [rho * math.sqrt(sx * sz), sz]])
+    pc = pc_circle(np.array(miss), c2, hbr)
+    bigger = pc_circle(np.array(miss), c2, hbr * grow)
+    assert 0.0 <= pc <= 1.0
+    assert bigger >= pc * (1 - 1e-9)
