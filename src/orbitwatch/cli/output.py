@@ -11,10 +11,14 @@ from typing import Any
 OUTPUT_FORMATS = ("table", "csv", "json")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, exact: bool = False) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and exact:
+        return repr(float(value))
     if isinstance(value, float):
+        if value != 0.0 and abs(value) < 1e-3:  # probabilities: keep the exponent
+            return f"{value:.4e}"
         return f"{value:.6f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.6g}"
     return str(value)
 
@@ -30,7 +34,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, title: str | None = None
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+        w.writerows([_cell(r.get(c), exact=True) for c in columns] for r in rows)
         return buf.getvalue()
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]

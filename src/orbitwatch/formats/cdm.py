@@ -165,14 +165,17 @@ class Cdm:
     def hbr_m(self) -> float | None:
         """Combined hard-body radius (m) the message carries: CARA's ``COMMENT HBR``, else
         the sum of 18 SDS's per-object exclusion-volume radii; None when neither."""
+        return self.hbr_with_source()[0]
+
+    def hbr_with_source(self) -> tuple[float | None, str]:
         for c in self.comments + self.objects[0].comments + self.objects[1].comments:
             m = _HBR_COMMENT.match(c)
             if m:
-                return float(m.group(1))
+                return float(m.group(1)), "CDM COMMENT HBR"
         radii = [o.exclusion_radius_m for o in self.objects]
         if all(r is not None for r in radii):
-            return float(sum(radii))
-        return None
+            return float(sum(radii)), "sum of the CDM's exclusion-volume radii"
+        return None, "none in the CDM"
 
 
 # --------------------------------------------------------------------------- reading
