@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from orbitwatch.formats.cdm import read_cdm
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.risk.from_cdm import cdm_pc_foster, cdm_states
+from orbitwatch.risk.maxpc import frisbee_max_pc, max_pc_over_scale
 from orbitwatch.risk.pc2d import pc_circle, pc_foster
 
 
@@ -121,3 +122,27 @@ def test_pc_is_a_probability_and_grows_with_the_hard_body(miss, cov, hbr, grow):
     bigger = pc_circle(np.array(miss), c2, hbr * grow)
     assert 0.0 <= pc <= 1.0
     assert bigger >= pc * (1 - 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(miss=st.tuples(st.floats(1, 500), st.floats(-500, 500)), cov=covariances,
+       hbr=st.floats(1.0, 30.0), k=st.floats(0.01, 100.0))
+def test_maximum_pc_bounds_every_size_of_the_covariance(miss, cov, hbr, k):
+    sx, sz, rho = cov
+    c2 = np.array([[sx, rho * math.sqrt(sx * sz)], [rho * math.sqrt(sx * sz), sz]])
+    best = max_pc_over_scale(np.array(miss), c2, hbr)
+    assert 0.0 <= best.pc <= 1.0
+    assert best.pc >= pc_circle(np.array(miss), c2 * k * k, hbr) * (1 - 1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(miss=st.tuples(st.floats(1, 500), st.floats(-500, 500)), cov=covariances,
+       hbr=st.floats(1.0, 30.0), s=st.floats(0.0, 2000.0))
+def test_frisbee_maximum_bounds_the_unknown_covariance(miss, cov, hbr, s):
+    sx, sz, rho = cov
+    c2 = np.array([[sx, rho * math.sqrt(sx * sz)], [rho * math.sqrt(sx * sz), sz]])
+    m = np.array(miss)
+    u = m / np.linalg.norm(m)
+    worst = frisbee_max_pc(m, c2, hbr)
+    assert worst.pc >= pc_circle(m, c2 + s * s * np.outer(u, u), hbr) * (1 - 1e-6)
+    assert worst.pc >= pc_circle(m, c2, hbr) * (1 - 1e-9)

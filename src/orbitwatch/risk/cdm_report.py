@@ -6,16 +6,19 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from orbitwatch.errors import InputError
 from orbitwatch.formats.cdm import Cdm, read_cdm
 from orbitwatch.risk.encounter import encounter_plane
 from orbitwatch.risk.from_cdm import cdm_states
-from orbitwatch.risk.maxpc import max_pc_over_scale
+from orbitwatch.risk.maxpc import frisbee_max_pc, max_pc_over_scale
 from orbitwatch.risk.pc2d import pc_circle
 
 #: SANA registry names of the methods (CCSDS 508.0-B-1 COLLISION_PROBABILITY_METHOD).
 FOSTER = "FOSTER-1992"
 ALFANO_MAX = "ALFANO-2005"
+FRISBEE_MAX = "FRISBEE-MAX"  # not in the SANA registry; CARA's FrisbeeMaxPc
 
 
 @dataclass(slots=True)
@@ -38,13 +41,7 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
     """One row per method: Pc, what it assumes, and the CDM's own Pc."""
     hbr, hbr_source = _hbr(cdm, hbr_m)
     s = cdm_states(cdm)
-    cov_kind = "/".join(o.covariance_method for o in cdm.objects)
-    try:
-        plane = encounter_plane(s.r1, s.v1, s.r2, s.v2, s.cov1[:3, :3] + s.cov2[:3, :3])
-    except ValueError:
-        plane = None
-    foster = pc_circle(plane.miss, plane.covariance, hbr) if plane else math.nan
-    best = max_pc_over_scale(plane.miss, plane.covariance, hbr) if plane else None
+    known = [bool(np.any(o.covariance_rtn[:3, :3])) for o in cdm.objects]
     base = {
         "file": cdm.source,
         "object_1": cdm.objects[0].designator,
@@ -53,18 +50,32 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
         "miss_m": cdm.miss_distance_m,
         "hbr_m": hbr,
         "hbr_source": hbr_source,
+        "cdm_pc": cdm.collision_probability,
+        "cdm_method": cdm.relative.get("COLLISION_PROBABILITY_METHOD"),
     }
-    cdm_pc = cdm.collision_probability
-    cdm_method = cdm.relative.get("COLLISION_PROBABILITY_METHOD")
-    return [
-        {**base, "method": FOSTER, "pc": foster,
-         "covariance": f"real: the CDM's ({cov_kind})",
-         "cdm_pc": cdm_pc, "cdm_method": cdm_method},
-        {**base, "method": ALFANO_MAX, "pc": best.pc if best else math.nan,
-         "covariance": f"maximum over the size of the CDM's covariance (scale "
-                       f"{best.scale:.3g} at the maximum)" if best else "undefined",
-         "cdm_pc": cdm_pc, "cdm_method": cdm_method},
-    ]
+    try:
+        plane = encounter_plane(s.r1, s.v1, s.r2, s.v2, s.cov1[:3, :3] + s.cov2[:3, :3])
+    except ValueError:
+        return [{**base, "method": FOSTER, "pc": math.nan,
+                 "covariance": "undefined: zero relative velocity, no encounter plane"}]
+    kinds = "/".join(o.covariance_method for o in cdm.objects)
+    if all(known):
+        best = max_pc_over_scale(plane.miss, plane.covariance, hbr)
+        return [
+            {**base, "method": FOSTER, "pc": pc_circle(plane.miss, plane.covariance, hbr),
+             "covariance": f"real: both from the CDM ({kinds})"},
+            {**base, "method": ALFANO_MAX, "pc": best.pc,
+             "covariance": f"maximum over the size of the CDM's covariance (scale "
+                           f"{best.scale:.3g} at the maximum)"},
+        ]
+    if any(known):
+        which = 1 if known[0] else 2
+        worst = frisbee_max_pc(plane.miss, plane.covariance, hbr)
+        return [{**base, "method": FRISBEE_MAX, "pc": worst.pc,
+                 "covariance": f"real for object {which} only; the other's is the worst "
+                               f"case (sigma {worst.scale:.3g} m along the miss line)"}]
+    return [{**base, "method": FOSTER, "pc": math.nan,
+             "covariance": "none: both covariances are zero"}]
 
 
 def cdm_files_risk(paths: list[Path], hbr_m: float | None = None) -> CdmRisk:
