@@ -280,6 +280,31 @@ class CatalogStore:
         )
         return [element_set_from_row(r) for r in rows]
 
+    def element_sets_by_id(self, ids: Iterable[int]) -> dict[int, ElementSet]:
+        """Stored element sets by their ``element_set_id`` (ids not stored are absent)."""
+        wanted = sorted({int(i) for i in ids if int(i) >= 0})
+        out: dict[int, ElementSet] = {}
+        for k in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
+            chunk = wanted[k:k + 900]
+            rows = self.conn.execute(
+                f"SELECT element_set_id, {', '.join(_ES_COLUMNS[:18])} FROM element_sets "
+                f"WHERE element_set_id IN ({', '.join('?' * len(chunk))})", chunk)
+            out.update({r[0]: element_set_from_row(r[1:]) for r in rows})
+        return out
+
+    def object_info(self, norad_cat_ids: Iterable[int]) -> dict[int, dict]:
+        """SATCAT facts (object_type, owner, rcs_m2, perigee_km) of objects that have them."""
+        wanted = sorted({int(i) for i in norad_cat_ids})
+        out: dict[int, dict] = {}
+        for k in range(0, len(wanted), 900):
+            chunk = wanted[k:k + 900]
+            rows = self.conn.execute(
+                "SELECT norad_cat_id, object_type, owner, rcs_m2, perigee_km FROM objects "
+                f"WHERE norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)
+            out.update({r[0]: {"object_type": r[1], "owner": r[2], "rcs_m2": r[3],
+                               "perigee_km": r[4]} for r in rows})
+        return out
+
     def rejects(self, limit: int = 100) -> list[Reject]:
         rows = self.conn.execute(
             "SELECT source, line_no, field, reason, raw_text FROM rejects "

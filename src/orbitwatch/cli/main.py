@@ -24,6 +24,7 @@ from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
 from orbitwatch.cli.output import render
+from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
 from orbitwatch.errors import InputError
@@ -320,6 +321,7 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
 
 cli.add_command(screen_cmd)
 cli.add_command(risk_cmd)
+cli.add_command(report_cmd)
 cli.add_command(runs)
 
 

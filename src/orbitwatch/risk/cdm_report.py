@@ -59,11 +59,14 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
         return [{**base, "method": FOSTER, "pc": math.nan,
                  "covariance": "undefined: zero relative velocity, no encounter plane"}]
     kinds = "/".join(o.covariance_method for o in cdm.objects)
+    # CALCULATED: from orbit determination (real); DEFAULT: a default value (assumed)
+    kind = ("real" if all(o.covariance_method.upper() == "CALCULATED" for o in cdm.objects)
+            else "assumed")
     if all(known):
         best = max_pc_over_scale(plane.miss, plane.covariance, hbr)
         return [
             {**base, "method": FOSTER, "pc": pc_circle(plane.miss, plane.covariance, hbr),
-             "covariance": f"real: both from the CDM ({kinds})"},
+             "covariance": f"{kind}: both from the CDM (COVARIANCE_METHOD {kinds})"},
             {**base, "method": ALFANO_MAX, "pc": best.pc,
              "covariance": f"maximum over the size of the CDM's covariance (scale "
                            f"{best.scale:.3g} at the maximum)"},

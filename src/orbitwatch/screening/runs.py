@@ -128,6 +128,15 @@ def load_run_events(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], n
                                                                 list[str | None],
                                                                 list[str | None]]:
     """(provenance, events as EVENT_DTYPE without object rows, names 1, names 2)."""
+    prov, ev, names_1, names_2, _ = load_run(store, run_id)
+    return prov, ev, names_1, names_2
+
+
+def load_run(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], np.ndarray,
+                                                       list[str | None], list[str | None],
+                                                       np.ndarray]:
+    """As :func:`load_run_events`, plus the (n, 2) element-set ids of both objects
+    (-1 for element sets supplied to the run and not stored)."""
     conn = _ensure(store)
     row = conn.execute("SELECT provenance_json FROM screening_runs WHERE run_id = ?",
                        (run_id,)).fetchone()
@@ -136,12 +145,15 @@ def load_run_events(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], n
     cols = ("norad_cat_id_1", "norad_cat_id_2", "tca_us", "miss_m", "rel_speed_m_s",
             "miss_r_m", "miss_t_m", "miss_n_m", "dse_1_days", "dse_2_days", "entry_s", "exit_s")
     data = conn.execute(
-        f"SELECT {', '.join(cols)}, object_name_1, object_name_2 FROM conjunctions"
-        " WHERE run_id = ? ORDER BY tca_us", (run_id,)).fetchall()
+        f"SELECT {', '.join(cols)}, element_set_id_1, element_set_id_2, object_name_1, "
+        "object_name_2 FROM conjunctions WHERE run_id = ? ORDER BY tca_us", (run_id,)).fetchall()
     ev = np.zeros(len(data), EVENT_DTYPE)
     for k, c in enumerate(cols):
         ev[c] = [r[k] for r in data]
-    return (json.loads(row[0]), ev, [r[-2] for r in data], [r[-1] for r in data])
+    es_ids = np.array([(r[len(cols)] if r[len(cols)] is not None else -1,
+                        r[len(cols) + 1] if r[len(cols) + 1] is not None else -1)
+                       for r in data], np.int64).reshape(-1, 2)
+    return (json.loads(row[0]), ev, [r[-2] for r in data], [r[-1] for r in data], es_ids)
 
 
 def compare_runs(store: CatalogStore, run_a: int, run_b: int,

@@ -1,0 +1,110 @@
+"""Pc of screening events, many at once: states at TCA from SGP4, the assumed covariance
+of each object, Foster 2D, and SOCRATES's maximum probability.
+
+Every output row says which covariance it used ("assumed: <model>, <regime>") and
+the hard-body radius and where it came from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from orbitwatch.propagation.frames import rtn_basis
+from orbitwatch.risk.covariance_model import SOCRATES_SHAPE_RTN_M
+from orbitwatch.risk.maxpc import max_pc_over_scale
+from orbitwatch.risk.pc2d import pc_circle
+
+#: CARA's colour bands of Pc.
+RED, YELLOW = 1e-4, 1e-7
+
+
+def band(pc: float) -> str:
+    """CARA's colour band: red >= 1e-4, yellow >= 1e-7, green below."""
+    if not pc >= 0.0:
+        return "none"
+    return "red" if pc >= RED else ("yellow" if pc >= YELLOW else "green")
+
+
+def _eci_cov_from_rtn_sigma(r: np.ndarray, v: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """(n, 3, 3) ECI covariances of diagonal RTN 1-sigmas (n, 3) at states (n, 3)."""
+    basis = rtn_basis(r, v)  # rows R, T, N
+    return np.einsum("nki,nk,nkj->nij", basis, sigma**2, basis)
+
+
+def encounter_planes(r1, v1, r2, v2, cov):
+    """Vectorised encounter plane (as risk.encounter, CARA's convention: miss = (|r|, 0)):
+    returns miss (n, 2), covariance (n, 2, 2) and relative speed (n,)."""
+    r, v = r2 - r1, v2 - v1
+    speed = np.linalg.norm(v, axis=1)
+    y = v / speed[:, None]
+    h = np.cross(r, v)
+    z = h / np.linalg.norm(h, axis=1)[:, None]
+    x = np.cross(y, z)
+    proj = np.stack((x, z), axis=1)  # (n, 2, 3)
+    c2 = np.einsum("nai,nij,nbj->nab", proj, cov, proj)
+    miss = np.stack((np.linalg.norm(r, axis=1), np.zeros(len(r))), axis=1)
+    return miss, c2, speed
+
+
+def pc_small_disk(miss: np.ndarray, c2: np.ndarray, hbr: float) -> float:
+    """Pc with the density taken as constant over the disk (Chan's leading term), when the
+    disk is small against the uncertainty; else the exact quadrature."""
+    vals = np.linalg.eigvalsh(c2)
+    if vals.min() > 0 and hbr < 0.01 * math.sqrt(vals.min()):
+        inv = np.linalg.inv(c2)
+        d2 = float(miss @ inv @ miss)
+        return math.pi * hbr**2 * math.exp(-0.5 * d2) / (2 * math.pi * math.sqrt(np.linalg.det(c2)))
+    return pc_circle(miss, c2, hbr)
+
+
+def max_pc_fast(miss: np.ndarray, shape: np.ndarray, hbr: float) -> tuple[float, float]:
+    """Maximum Pc over the size of covariance ``shape`` and the scale k at it.
+
+    For a disk small against the miss distance the maximum is closed-form (Alfriend et al.
+    1999, Space Debris 1(1)): k^2 = m' S^-1 m / 2 and Pc_max = R^2 / (e sqrt(det S) m' S^-1 m);
+    otherwise the numerical maximum."""
+    m = float(np.linalg.norm(miss))
+    if hbr < 0.05 * m:
+        d2 = float(miss @ np.linalg.inv(shape) @ miss)
+        pc = hbr**2 / (math.e * math.sqrt(np.linalg.det(shape)) * d2)
+        return min(pc, 1.0), math.sqrt(d2 / 2.0)
+    best = max_pc_over_scale(miss, shape, hbr)
+    return best.pc, best.scale
+
+
+@dataclass(slots=True)
+class EventRisk:
+    pc: np.ndarray  # Foster 2D with the assumed covariances
+    max_pc: np.ndarray  # maximum over the size of the SOCRATES shape
+    dilution_km: np.ndarray  # each object's in-track 1-sigma (km) at the maximum
+    relative_speed_m_s: np.ndarray
+
+
+def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> EventRisk:
+    """Pc of n events from both objects' states at TCA (any inertial or TEME frame, km and
+    km/s), their RTN 1-sigmas (m, (n, 3)) and the combined hard-body radius (m, (n,))."""
+    r1, v1, r2, v2 = (np.asarray(a, float) * 1000.0 for a in (r1_km, v1_km_s, r2_km, v2_km_s))
+    cov = (_eci_cov_from_rtn_sigma(r1, v1, np.asarray(sigma1_m, float))
+           + _eci_cov_from_rtn_sigma(r2, v2, np.asarray(sigma2_m, float)))
+    shape_sigma = np.broadcast_to(SOCRATES_SHAPE_RTN_M, r1.shape)
+    shape = (_eci_cov_from_rtn_sigma(r1, v1, shape_sigma)
+             + _eci_cov_from_rtn_sigma(r2, v2, shape_sigma))
+    n = len(r1)
+    pc = np.full(n, np.nan)
+    max_pc = np.full(n, np.nan)
+    dilution = np.full(n, np.nan)
+    moving = np.linalg.norm(v2 - v1, axis=1) > 0
+    idx = np.flatnonzero(moving)
+    if len(idx):
+        miss, c2, _ = encounter_planes(r1[idx], v1[idx], r2[idx], v2[idx], cov[idx])
+        _, s2, _ = encounter_planes(r1[idx], v1[idx], r2[idx], v2[idx], shape[idx])
+        for k, e in enumerate(idx):
+            hbr = float(np.asarray(hbr_m, float)[e])
+            pc[e] = pc_small_disk(miss[k], c2[k], hbr)
+            max_pc[e], scale = max_pc_fast(miss[k], s2[k], hbr)
+            dilution[e] = scale * SOCRATES_SHAPE_RTN_M[1] / 1000.0
+    return EventRisk(pc, max_pc, dilution, np.linalg.norm(v2 - v1, axis=1))
+
