@@ -151,15 +151,22 @@ def _chord_test(a, b, s_a, s_w, s_hc, s_err, s_rlo, s_rhi, radius_km, sag, step_
     return d, s, ww
 
 
+@nb.njit(cache=True)
+def _grown(arr):
+    """A copy of ``arr`` with twice the room."""
+    out = np.empty(2 * arr.shape[0], arr.dtype)
+    out[:arr.shape[0]] = arr
+    return out
+
+
 @nb.njit(cache=True, inline="always")
 def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
-    """Record candidate number ``count`` if there is room; returns the new count."""
-    if count < out_i.shape[0]:
-        out_i[count] = min(i, j)
-        out_j[count] = max(i, j)
-        out_t[count] = t
-        out_d[count] = d
-        out_f[count] = FLAG_SLOW if slow else 0
+    """Record candidate number ``count`` (the arrays have room); returns the new count."""
+    out_i[count] = min(i, j)
+    out_j[count] = max(i, j)
+    out_t[count] = t
+    out_d[count] = d
+    out_f[count] = FLAG_SLOW if slow else 0
     return count + 1
 
 
@@ -187,8 +194,8 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     Returns ``(count, i, j, t_s, d_km, flags)``: per candidate the object indices
     (i < j), the time of the chord's closest approach (s from the chunk start), its
     distance, and FLAG_SLOW when the chord's relative speed is below ``slow_km_s``.
-    When more than ``capacity`` are found, ``count`` is the true number and only
-    ``capacity`` are filled: call again with more.
+    The arrays start with room for ``capacity`` and double when full; the first
+    ``count`` entries are filled.
     """
     n = pos.shape[1]
     out_i = np.empty(capacity, np.int32)
@@ -394,6 +401,10 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                             d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo,
                                                    s_rhi, radius_km, sag, step_s)
                             if d >= 0.0:
+                                if count == out_i.shape[0]:
+                                    out_i, out_j = _grown(out_i), _grown(out_j)
+                                    out_t, out_d = _grown(out_t), _grown(out_d)
+                                    out_f = _grown(out_f)
                                 count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
                                               np.sqrt(ww) < slow_km_s,
                                               out_i, out_j, out_t, out_d, out_f)
@@ -407,6 +418,9 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                 d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
                                        radius_km, sag, step_s)
                 if d >= 0.0:
+                    if count == out_i.shape[0]:
+                        out_i, out_j = _grown(out_i), _grown(out_j)
+                        out_t, out_d, out_f = _grown(out_t), _grown(out_d), _grown(out_f)
                     count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
                                   np.sqrt(ww) < slow_km_s, out_i, out_j, out_t, out_d, out_f)
     return count, out_i, out_j, out_t, out_d, out_f
@@ -461,3 +475,79 @@ def interpolation_error(pos, vel, ok, h_s, limit_km):
             worst_v = max(worst_v, d2)
         out[i] = np.sqrt(worst_p) / 16.0 + 0.25 * h_s * np.sqrt(worst_v) / 1.5
     return out, diverged
+
+
+@nb.njit(cache=True, inline="always")
+def _hermite_state(pos, vel, ok, t_s, h_s, i, out):
+    """Position, velocity and acceleration of object ``i`` at ``t_s`` on its cubic
+    Hermite interpolant (rows of ``out``: km, km/s, km/s^2); False where not covered."""
+    k = int(t_s // h_s)
+    if k < 0:
+        k = 0
+    if k > pos.shape[0] - 2:
+        k = pos.shape[0] - 2
+    if not (ok[k, i] and ok[k + 1, i]):
+        return False
+    u = (t_s - k * h_s) / h_s
+    u2 = u * u
+    u3 = u2 * u
+    for c in range(3):
+        p0 = pos[k, i, c]
+        p1 = pos[k + 1, i, c]
+        m0 = vel[k, i, c] * h_s
+        m1 = vel[k + 1, i, c] * h_s
+        out[0, c] = ((2 * u3 - 3 * u2 + 1) * p0 + (u3 - 2 * u2 + u) * m0
+                     + (-2 * u3 + 3 * u2) * p1 + (u3 - u2) * m1)
+        out[1, c] = ((6 * u2 - 6 * u) * p0 + (3 * u2 - 4 * u + 1) * m0
+                     + (-6 * u2 + 6 * u) * p1 + (3 * u2 - 2 * u) * m1) / h_s
+        out[2, c] = ((12 * u - 6) * p0 + (6 * u - 4) * m0
+                     + (-12 * u + 6) * p1 + (6 * u - 2) * m1) / (h_s * h_s)
+    return True
+
+
+@nb.njit(cache=True)
+def interpolated_tca(pos, vel, ok, h_s, ci, cj, t_guess, max_step_s, t_max):
+    """Closest approach of each candidate pair on the objects' Hermite interpolants:
+    Newton on the range rate from ``t_guess`` (s from the chunk's first sample), steps
+    clamped to ``max_step_s``, times kept in [0, t_max]. Returns (t_s, distance_km,
+    converged); the exact refinement then starts next to its answer."""
+    n = ci.shape[0]
+    t_out = np.empty(n)
+    d_out = np.empty(n)
+    conv = np.zeros(n, np.bool_)
+    a = np.empty((3, 3))
+    b = np.empty((3, 3))
+    for q in range(n):
+        t = t_guess[q]
+        good = False
+        for _ in range(20):
+            if not (_hermite_state(pos, vel, ok, t, h_s, ci[q], a)
+                    and _hermite_state(pos, vel, ok, t, h_s, cj[q], b)):
+                break
+            f = 0.0
+            fp = 0.0
+            for c in range(3):
+                dr = b[0, c] - a[0, c]
+                dv = b[1, c] - a[1, c]
+                da = b[2, c] - a[2, c]
+                f += dr * dv
+                fp += dv * dv + dr * da
+            step = -f / fp if fp > 0 else (-0.25 * max_step_s if f > 0 else 0.25 * max_step_s)
+            step = min(max(step, -max_step_s), max_step_s)
+            t_new = min(max(t + step, 0.0), t_max)
+            if abs(t_new - t) < 1e-4:
+                t = t_new
+                good = True
+                break
+            t = t_new
+        d2 = 0.0
+        if (_hermite_state(pos, vel, ok, t, h_s, ci[q], a)
+                and _hermite_state(pos, vel, ok, t, h_s, cj[q], b)):
+            for c in range(3):
+                d2 += (b[0, c] - a[0, c]) ** 2
+        else:
+            good = False
+        t_out[q] = t
+        d_out[q] = np.sqrt(d2)
+        conv[q] = good
+    return t_out, d_out, conv
