@@ -26,6 +26,9 @@ NOTES = [
     f"PC: Foster 2D (FOSTER-1992) with ASSUMED covariances ({MODEL_NAME}); not a real "
     "covariance. PC_BAND: CARA's bands, red >= 1e-4, yellow >= 1e-7.",
     "HBR_M: combined hard-body radius in m, with its source.",
+    "PC_2D_DOUBTFUL: the 2D method's short-encounter assumption is in doubt (relative "
+    "speed under 100 m/s, or crossing +-5 sigma takes over 1/20 of an orbit); check such "
+    "events with the Monte Carlo estimate (risk.montecarlo).",
 ]
 
 

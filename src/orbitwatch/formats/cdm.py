@@ -241,7 +241,6 @@ def parse_cdm_kvn(text: str, *, source: str = "<kvn>") -> Cdm:
     relative: dict[str, str] = {}
     comments: list[str] = []
     objects: list[tuple[dict[str, str], list[str], int]] = []
-    seen_line: dict[tuple[int, str], int] = {}
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -283,12 +282,10 @@ def parse_cdm_kvn(text: str, *, source: str = "<kvn>") -> Cdm:
         if key == "CCSDS_CDM_VERS":
             _check_version(value, source, where)
         table[key] = value
-        seen_line[(len(objects), key)] = line_no
-    return _assemble(header, relative, comments, objects, source,
-                     lambda k: {"line_no": seen_line.get((0, k))})
+    return _assemble(header, relative, comments, objects, source)
 
 
-def _assemble(header, relative, comments, objects, source, where_of) -> Cdm:
+def _assemble(header, relative, comments, objects, source) -> Cdm:
     for key in MANDATORY_HEADER:
         if key not in header:
             raise CDMFormatError("mandatory header keyword missing", source=source, field=key)
@@ -354,23 +351,13 @@ def _parse_xml_body(root, version: str | None, source: str, segment_lines: list[
     for child in root:
         name = _local(child.tag)
         if name == "header":
-            for el in child:
-                key = _local(el.tag)
-                if key == "COMMENT":
-                    comments.append((el.text or "").strip())
-                    continue
-                if key not in HEADER_KEYS:
-                    raise CDMFormatError("unknown keyword in the header", source=source,
-                                         field=key)
-                value = _xml_value(el)
-                if value is not None:
-                    _check_value(key, value, source, {})
-                    header[key] = value
+            _xml_leaves(child, HEADER_KEYS, "the header", header, comments, source)
         elif name == "body":
             for part in child:
                 pname = _local(part.tag)
                 if pname == "relativeMetadataData":
-                    _xml_relative(part, relative, comments, source)
+                    _xml_leaves(part, RELATIVE_KEYS, "the relative data", relative, comments,
+                                source)
                 elif pname == "segment":
                     k = len(objects)
                     objects.append(_xml_segment(part, source, k + 1,
@@ -381,46 +368,33 @@ def _parse_xml_body(root, version: str | None, source: str, segment_lines: list[
                                          source=source, field=pname)
     if version and "CCSDS_CDM_VERS" not in header:
         header["CCSDS_CDM_VERS"] = version
-    return _assemble(header, relative, comments, objects, source, lambda k: {})
+    return _assemble(header, relative, comments, objects, source)
 
 
-def _xml_relative(part, relative: dict, comments: list, source: str) -> None:
+def _xml_leaves(part, allowed: tuple[str, ...], where: str, table: dict[str, str],
+                notes: list[str], source: str) -> None:
+    """Every leaf element of ``part`` into ``table`` (COMMENTs into ``notes``); grouping
+    elements (stateVector, covarianceMatrix, ...) are walked through."""
     for el in part.iter():
-        key = _local(el.tag)
         if el is part or len(el):
             continue
+        key = _local(el.tag)
         if key == "COMMENT":
-            comments.append((el.text or "").strip())
+            notes.append((el.text or "").strip())
             continue
-        if key == "relativeStateVector" or key == "screenVolume":
-            continue
-        if key not in RELATIVE_KEYS:
-            raise CDMFormatError("unknown keyword in the relative data", source=source,
-                                 field=key)
+        if key not in allowed:
+            raise CDMFormatError(f"unknown keyword in {where}", source=source, field=key)
         value = _xml_value(el)
         if value is not None:
             _check_value(key, value, source, {})
-            relative[key] = value
+            table[key] = value.upper() if key == "OBJECT" else value
 
 
 def _xml_segment(segment, source: str, index: int,
                  line_no: int | None) -> tuple[dict[str, str], list[str], int | None]:
     values: dict[str, str] = {}
     notes: list[str] = []
-    for el in segment.iter():
-        if len(el):
-            continue
-        key = _local(el.tag)
-        if key == "COMMENT":
-            notes.append((el.text or "").strip())
-            continue
-        if key not in OBJECT_KEYS:
-            raise CDMFormatError(f"unknown keyword in object segment {index}", source=source,
-                                 field=key)
-        value = _xml_value(el)
-        if value is not None:
-            _check_value(key, value, source, {})
-            values[key] = value.upper() if key == "OBJECT" else value
+    _xml_leaves(segment, OBJECT_KEYS, f"object segment {index}", values, notes, source)
     if values.get("OBJECT") != f"OBJECT{index}":
         raise CDMFormatError(f"segment {index} must be OBJECT{index}", source=source,
                              field="OBJECT")

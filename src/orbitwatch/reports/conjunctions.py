@@ -93,6 +93,7 @@ def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob
             "PC": float(risk.pc[row]),
             "PC_BAND": band(float(risk.pc[row])),
             "PC_METHOD": "FOSTER-1992",
+            "PC_2D_DOUBTFUL": bool(risk.two_d_doubtful[row]),
             "COVARIANCE": f"assumed: {MODEL_NAME} ({regimes[row]})",
             "HBR_M": float(hbr[row]),
             "HBR_SOURCE": hbr_sources[row],

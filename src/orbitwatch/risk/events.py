@@ -15,6 +15,7 @@ import numpy as np
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.risk.covariance_model import SOCRATES_SHAPE_RTN_M
 from orbitwatch.risk.maxpc import max_pc_over_scale
+from orbitwatch.risk.montecarlo import MU_M3_S2, two_d_unreliable
 from orbitwatch.risk.pc2d import pc_circle
 
 #: CARA's colour bands of Pc.
@@ -81,6 +82,7 @@ class EventRisk:
     max_pc: np.ndarray  # maximum over the size of the SOCRATES shape
     dilution_km: np.ndarray  # each object's in-track 1-sigma (km) at the maximum
     relative_speed_m_s: np.ndarray
+    two_d_doubtful: np.ndarray  # bool: low relative speed or a long encounter
 
 
 def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> EventRisk:
@@ -106,5 +108,11 @@ def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> Ev
             pc[e] = pc_small_disk(miss[k], c2[k], hbr)
             max_pc[e], scale = max_pc_fast(miss[k], s2[k], hbr)
             dilution[e] = scale * SOCRATES_SHAPE_RTN_M[1] / 1000.0
-    return EventRisk(pc, max_pc, dilution, np.linalg.norm(v2 - v1, axis=1))
+    speed = np.linalg.norm(v2 - v1, axis=1)
+    along = (v2 - v1) / np.where(speed > 0, speed, 1.0)[:, None]
+    sigma_along = np.sqrt(np.einsum("ni,nij,nj->n", along, cov, along))
+    period = 2 * np.pi * np.sqrt(np.linalg.norm(r1, axis=1) ** 3 / MU_M3_S2)
+    doubtful = np.array([two_d_unreliable(float(a), float(b), float(c))
+                         for a, b, c in zip(speed, sigma_along, period, strict=True)], bool)
+    return EventRisk(pc, max_pc, dilution, speed, doubtful)
 
