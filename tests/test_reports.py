@@ -92,3 +92,40 @@ def test_html_page_and_cdms(screened_db: Path, tmp_path: Path):
             assert abs(cdm.miss_distance_m - row["TCA_RANGE"] * 1000) < 0.01
             # the message's Pc is reproduced from its own states and covariances
             assert abs(cdm_pc_foster(cdm, cdm.hbr_m) / cdm.collision_probability - 1) < 1e-3
+
+
+def test_object_risk_history_across_runs(screened_db: Path, tmp_path: Path):
+    db = tmp_path / "history.db"
+    db.write_bytes(screened_db.read_bytes())
+    # a second run over an overlapping window on the same element sets: every approach
+    # in the overlap is the same conjunction, with the same Pc
+    code, _, err = _run("screen", "--db", str(db), "--at", "2026-01-01T06:00:00Z", "--days",
+                        "1", "--workers", "1", "--limit", "1")
+    assert code == 0, err
+    _, out, _ = _run("report", "1", "--db", str(db), "--format", "json", "--limit", "0",
+                     "--sort", "pc")
+    first = json.loads(out)
+    late = [r for r in first if r["TCA"] >= "2026-01-01T06:01"]
+    obj = late[0]["NORAD_CAT_ID_1"]
+    code, out, err = _run("report", "--db", str(db), "--object", str(obj), "--history",
+                          "--format", "json", "--limit", "0")
+    assert code == 0, err
+    rows = json.loads(out)
+    in_run_1 = [r for r in first if obj in (r["NORAD_CAT_ID_1"], r["NORAD_CAT_ID_2"])]
+    assert sum(r["RUN_ID"] == 1 for r in rows) == len(in_run_1)
+    by_conjunction: dict[int, list[dict]] = {}
+    for r in rows:
+        by_conjunction.setdefault(r["CONJUNCTION"], []).append(r)
+    seen_twice = [c for c in by_conjunction.values() if len(c) == 2]
+    assert seen_twice, "an approach in the overlap should be in both runs"
+    for a, b in seen_twice:
+        assert (a["RUN_ID"], b["RUN_ID"]) == (1, 2)
+        assert a["TCA"] == b["TCA"] and a["PC_CHANGE"] is None
+        assert b["PC_CHANGE"] == pytest.approx(1.0, rel=1e-9) or b["PC"] == 0.0
+    for c in by_conjunction.values():
+        if len(c) == 1:
+            tca = c[0]["TCA"]
+            overlap = "2026-01-01T06:00:01" <= tca <= "2026-01-01T23:59:59"
+            assert not overlap, f"conjunction at {tca} in the overlap seen by one run only"
+    code, _, err = _run("report", "--db", str(db), "--history")
+    assert code == 2 and "--object" in err

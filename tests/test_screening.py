@@ -41,14 +41,29 @@ def dense_subset(shared_data: Path) -> list[ElementSet]:
     return records[:2000]
 
 
-def test_fast_screener_matches_brute_force_reference(dense_subset):
-    at = datetime(2022, 1, 25, 12, tzinfo=UTC)
-    window = timedelta(days=1)
+REFERENCE_AT = datetime(2022, 1, 25, 12, tzinfo=UTC)
+REFERENCE_WINDOW = timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def dense_reference(dense_subset):
+    """The brute-force reference's approaches in the dense subset over one day."""
+    jd0, fr0 = datetime_to_split_jd(REFERENCE_AT)
+    # indices as the screener sees them: the snapshot's order
+    elements = snapshot_of(dense_subset, REFERENCE_AT).element_sets
+    satrecs = [satrec_from_elements(e) for e in elements]
+    return reference_events(satrecs, jd0, fr0, REFERENCE_WINDOW.total_seconds(), 5.0)
+
+
+# 60 s is the detection interval of catalogs up to DENSE_CATALOG_OBJECTS, 30 s above
+@pytest.mark.parametrize("step_s", [60.0, 30.0])
+def test_fast_screener_matches_brute_force_reference(dense_subset, dense_reference, step_s):
+    at = REFERENCE_AT
     snap = snapshot_of(dense_subset, at)
-    result = screen(snap, duration=window, volume=5.0, settings=EngineSettings(workers=2))
-    jd0, fr0 = datetime_to_split_jd(at)
-    satrecs = [satrec_from_elements(e) for e in snap.element_sets]
-    ref = reference_events(satrecs, jd0, fr0, window.total_seconds(), 5.0)
+    result = screen(snap, duration=REFERENCE_WINDOW, volume=5.0,
+                    settings=EngineSettings(workers=2, step_s=step_s))
+    assert result.provenance["settings"]["step_s"] == step_s
+    ref = dense_reference
     assert len(ref) > 200, "the subset should hold many approaches"
     start_us = datetime_to_us(at)
     ours = {}

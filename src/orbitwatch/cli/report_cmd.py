@@ -15,6 +15,7 @@ from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.conjunctions import SORTS, conjunction_report
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.reports.html import html_page
+from orbitwatch.reports.object_history import object_risk_history
 from orbitwatch.risk.covariance_model import MODEL_NAME
 from orbitwatch.risk.hbr import load_cara_hbr
 from orbitwatch.screening.runs import list_runs
@@ -47,6 +48,9 @@ NOTES = [
               help="Group by the pair of owner nations (SATCAT owner) instead.")
 @click.option("--object", "object_id", type=int, default=None,
               help="Only the events of this catalog number.")
+@click.option("--history", is_flag=True,
+              help="With --object: its events in every stored run, grouped by conjunction, "
+                   "with the Pc each run gave (Pc history).")
 @click.option("--cdm-top", type=click.IntRange(min=1), default=None,
               help="Write CDMs for the first N rows (after --sort / --object).")
 @click.option("--cdm-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -56,12 +60,21 @@ NOTES = [
 @click.option("--hbr-table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="CARA's HBR estimates (CSV) for the hard-body radii.")
 @handle_errors
-def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, cdm_top,
-               cdm_dir, cdm_format, hbr_table) -> None:
+def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, history,
+               cdm_top, cdm_dir, cdm_format, hbr_table) -> None:
     """Conjunctions of a stored screening run (default: the latest) with their risk, in
     SOCRATES's columns plus Pc, its covariance and hard-body radius; or grouped by owner
-    nations (--coordination); or as CCSDS CDMs (--cdm-top)."""
+    nations (--coordination); or as CCSDS CDMs (--cdm-top); or one object's Pc history
+    over every run (--object N --history)."""
     cara = load_cara_hbr(hbr_table) if hbr_table else None
+    if history:
+        if object_id is None:
+            raise InputError("--history needs --object CATALOG_NUMBER")
+        with CatalogStore(db or default_db_path()) as store:
+            rows = object_risk_history(store, object_id, cara_hbr=cara)
+        _emit(rows if limit == 0 else rows[:limit], fmt, out,
+              f"Risk history of object {object_id} over every stored run", NOTES)
+        return
     with CatalogStore(db or default_db_path()) as store:
         if run_id is None:
             runs = list_runs(store, limit=1)
@@ -91,20 +104,20 @@ def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, cd
     if coordination:
         rows = coordination_rows(rows)
         title = f"Coordination by owner nations, screening run {run_id}"
-    shown = rows if limit == 0 else rows[:limit]
-    if fmt == "html":
-        window = (f"Window {report.provenance['window_start']} to "
-                  f"{report.provenance['window_end']}, volume {report.provenance['volume']}, "
-                  f"{len(rows)} rows.")
-        notes = [window, *NOTES]
-        text = html_page(title, shown, notes)
-    else:
-        text = render(shown, fmt, title=title)
-    if out:
-        out.write_text(text)
-        click.echo(f"wrote {len(shown)} row(s) to {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    window = (f"Window {report.provenance['window_start']} to "
+              f"{report.provenance['window_end']}, volume {report.provenance['volume']}, "
+              f"{len(rows)} rows.")
+    _emit(rows if limit == 0 else rows[:limit], fmt, out, title, [window, *NOTES])
     if report.skipped:
         click.echo(f"orbitwatch: {report.skipped} event(s) left out: their element sets were "
                    "supplied to the run, not stored", err=True)
+
+
+def _emit(rows: list[dict], fmt: str, out: Path | None, title: str, notes: list[str]) -> None:
+    """Rows as a table, CSV, JSON or standalone HTML page, to ``out`` or standard output."""
+    text = html_page(title, rows, notes) if fmt == "html" else render(rows, fmt, title=title)
+    if out:
+        out.write_text(text)
+        click.echo(f"wrote {len(rows)} row(s) to {out}", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -151,3 +151,30 @@ def flag_implausible(error: np.ndarray, position_km: np.ndarray, r_max_km: np.nd
     r = np.sqrt(np.einsum("...k,...k->...", position_km, position_km))
     bad = (error == 0) & ((r < EARTH_RADIUS_KM) | (r > r_max_km[:, None]) | ~np.isfinite(r))
     error[bad] = IMPLAUSIBLE
+
+
+def states_at(
+    satrecs: Sequence[Satrec], obj: np.ndarray, t_s: np.ndarray, jd0: float, fr0: float,
+    r_max_km: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SGP4 states of ``satrecs[obj[k]]`` at ``t_s[k]`` seconds after the split Julian date
+    ``(jd0, fr0)``: ``(error (k,), position_teme_km (k, 3), velocity_teme_km_s (k, 3))``."""
+    n = len(obj)
+    err = np.zeros(n, np.uint8)
+    pos = np.empty((n, 3))
+    vel = np.empty((n, 3))
+    if n == 0:
+        return err, pos, vel
+    order = np.argsort(obj, kind="stable")
+    sorted_obj = obj[order]
+    bounds = np.flatnonzero(np.diff(sorted_obj)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [n]))
+    fr = fr0 + t_s / 86400.0
+    jd = np.full(n, jd0)
+    for a, b in zip(starts, ends, strict=True):
+        idx = order[a:b]
+        e, r, v = satrecs[int(sorted_obj[a])].sgp4_array(jd[idx], fr[idx])
+        err[idx], pos[idx], vel[idx] = e, r, v
+    flag_implausible(err[:, None], pos[:, None, :], r_max_km[obj])
+    return err, pos, vel

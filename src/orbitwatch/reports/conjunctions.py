@@ -44,10 +44,11 @@ def _perigee_km(es: ElementSet) -> float:
 
 
 def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob",
-                       cara_hbr: dict[int, Radius] | None = None) -> ConjunctionReport:
-    """Every event of run ``run_id`` with its risk, sorted (maxprob, pc: largest first;
-    range, tca: smallest first)."""
-    prov, ev, names_1, names_2, es_ids = load_run(store, run_id)
+                       cara_hbr: dict[int, Radius] | None = None,
+                       object_id: int | None = None) -> ConjunctionReport:
+    """Every event of run ``run_id`` (of catalog number ``object_id`` only, when given)
+    with its risk, sorted (maxprob, pc: largest first; range, tca: smallest first)."""
+    prov, ev, names_1, names_2, es_ids = load_run(store, run_id, object_id)
     sets = store.element_sets_by_id(es_ids.ravel())
     info = store.object_info(np.concatenate((ev["norad_cat_id_1"], ev["norad_cat_id_2"])))
     keep = [k for k in range(len(ev)) if es_ids[k, 0] in sets and es_ids[k, 1] in sets]

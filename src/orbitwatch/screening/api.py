@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -23,9 +24,19 @@ from orbitwatch.formats.elements import (
     datetime_to_us,
 )
 from orbitwatch.propagation.frames import rtn_basis
-from orbitwatch.propagation.sgp4_batch import ERROR_MESSAGES, max_radius_km, satrec_from_elements
-from orbitwatch.screening.engine import ChunkOutput, EngineSettings, min_per_pair, run_chunks
-from orbitwatch.screening.refine import states_at
+from orbitwatch.propagation.sgp4_batch import (
+    ERROR_MESSAGES,
+    max_radius_km,
+    satrec_from_elements,
+    states_at,
+)
+from orbitwatch.screening.engine import (
+    ChunkOutput,
+    EngineSettings,
+    detection_step_s,
+    min_per_pair,
+    run_chunks,
+)
 from orbitwatch.screening.results import (
     EVENT_DTYPE,
     FORMATION_DTYPE,
@@ -79,6 +90,8 @@ def screen(
         primary=np.zeros(len(elements), bool),
     )
     scope = _select_primaries(objects, n_cat, primaries, owners, name_pattern)
+    if settings.step_s is None:
+        settings = replace(settings, step_s=detection_step_s(len(elements)))
     if len(elements) < 2:
         raise InputError(f"nothing to screen: {len(elements)} object(s) in the snapshot")
     jd0, fr0 = datetime_to_split_jd(start)

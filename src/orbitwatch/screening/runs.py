@@ -132,11 +132,12 @@ def load_run_events(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], n
     return prov, ev, names_1, names_2
 
 
-def load_run(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], np.ndarray,
-                                                       list[str | None], list[str | None],
-                                                       np.ndarray]:
+def load_run(store: CatalogStore, run_id: int, object_id: int | None = None,
+             ) -> tuple[dict[str, Any], np.ndarray, list[str | None], list[str | None],
+                        np.ndarray]:
     """As :func:`load_run_events`, plus the (n, 2) element-set ids of both objects
-    (-1 for element sets supplied to the run and not stored)."""
+    (-1 for element sets supplied to the run and not stored); only the events of catalog
+    number ``object_id`` when given."""
     conn = _ensure(store)
     row = conn.execute("SELECT provenance_json FROM screening_runs WHERE run_id = ?",
                        (run_id,)).fetchone()
@@ -146,7 +147,10 @@ def load_run(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], np.ndarr
             "miss_r_m", "miss_t_m", "miss_n_m", "dse_1_days", "dse_2_days", "entry_s", "exit_s")
     data = conn.execute(
         f"SELECT {', '.join(cols)}, element_set_id_1, element_set_id_2, object_name_1, "
-        "object_name_2 FROM conjunctions WHERE run_id = ? ORDER BY tca_us", (run_id,)).fetchall()
+        "object_name_2 FROM conjunctions WHERE run_id = ?"
+        + ("" if object_id is None else " AND ? IN (norad_cat_id_1, norad_cat_id_2)")
+        + " ORDER BY tca_us",
+        (run_id,) if object_id is None else (run_id, object_id)).fetchall()
     ev = np.zeros(len(data), EVENT_DTYPE)
     for k, c in enumerate(cols):
         ev[c] = [r[k] for r in data]
