@@ -43,7 +43,7 @@ from orbitwatch.access.geometry import (
 from orbitwatch.access.kernels import hermite_look_angles, sidereal_line
 from orbitwatch.access.sites import Site
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us
+from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.frames import EARTH_ROTATION_RAD_S
 from orbitwatch.propagation.sgp4_batch import (
@@ -176,7 +176,7 @@ def _block_passes(elements: list[ElementSet], offset: int, sites: list[Site], jd
     return np.concatenate(out), failed
 
 
-class _SiteView:
+class SiteView:
     """Look angles from one site at arbitrary times (s from the split date jd0, fr0)."""
 
     def __init__(self, site: Site, jd0: float, fr0: float, eop: EarthOrientation | None):
@@ -209,7 +209,7 @@ class _SiteView:
 
 def _site_passes(satrecs, r_max, pos, vel, ok, t_s, h_eff, rate, site: Site, jd0, fr0,
                  window_s, eop, st: PassSettings) -> np.ndarray:
-    view = _SiteView(site, jd0, fr0, eop)
+    view = SiteView(site, jd0, fr0, eop)
     n = pos.shape[0]
     # --- 2. bracketing on the samples
     spos, _ = view.frame(t_s)
@@ -277,7 +277,7 @@ def _site_passes(satrecs, r_max, pos, vel, ok, t_s, h_eff, rate, site: Site, jd0
                      az_max[f_max > 0], rng_max[f_max > 0], window_s, jd0, fr0, st)
 
 
-def _exact_angles(sats, r_max, view: _SiteView, obj, t, jd0, fr0):
+def _exact_angles(sats, r_max, view: SiteView, obj, t, jd0, fr0):
     err, p, _ = states_at(sats, obj, t, jd0, fr0, r_max)
     az, el, rng = view.angles(p, t)
     el = np.where(err == 0, el, -90.0)
@@ -404,3 +404,30 @@ def _assemble(sats, r_max, view, n, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m
     both = (lit & dark).reshape(3, k)
     out["visible"] = both.any(axis=0)
     return out
+
+
+def pass_rows(result: PassResult) -> list[dict]:
+    """One row per pass, units in the column names; times UTC ISO-8601 to the ms."""
+    rows = []
+    for p in result.passes:
+        es = result.elements[int(p["idx"])]
+        rows.append({
+            "SITE": result.sites[int(p["site"])].name,
+            "NORAD_CAT_ID": es.norad_cat_id,
+            "OBJECT_NAME": es.object_name,
+            "RISE_UTC": iso_ms(int(p["rise_us"])),
+            "RISE_AZ_DEG": round(float(p["rise_az_deg"]), 2),
+            "MAX_UTC": iso_ms(int(p["max_us"])),
+            "MAX_EL_DEG": round(float(p["max_el_deg"]), 3),
+            "MAX_AZ_DEG": round(float(p["max_az_deg"]), 2),
+            "RANGE_AT_MAX_KM": round(float(p["max_range_km"]), 1),
+            "SET_UTC": iso_ms(int(p["set_us"])),
+            "SET_AZ_DEG": round(float(p["set_az_deg"]), 2),
+            "DURATION_S": round((int(p["set_us"]) - int(p["rise_us"])) / 1e6, 1),
+            "SUNLIT_AT_MAX": bool(p["sunlit_at_max"]),
+            "SITE_DARK_AT_MAX": bool(p["site_dark_at_max"]),
+            "VISIBLE": bool(p["visible"]),
+            "CUT_BY_WINDOW": ("start" if p["starts_before_window"] else "")
+                             + ("end" if p["ends_after_window"] else ""),
+        })
+    return rows

@@ -22,6 +22,7 @@ from orbitwatch.catalog import CatalogStore, default_db_path, load_path, load_te
 from orbitwatch.catalog.info import catalog_info
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
+from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
 from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
 from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
@@ -320,6 +321,10 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
 
 
 cli.add_command(screen_cmd)
+cli.add_command(passes_cmd)
+cli.add_command(access_cmd)
+cli.add_command(gnss_cmd)
+cli.add_command(footprint_cmd)
 cli.add_command(risk_cmd)
 cli.add_command(report_cmd)
 cli.add_command(runs)

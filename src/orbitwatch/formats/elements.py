@@ -177,3 +177,8 @@ def parse_utc(text: str) -> datetime:
     if t.tzinfo is None:
         return t.replace(tzinfo=UTC)
     return t.astimezone(UTC)
+
+
+def iso_ms(us: int) -> str:
+    """Microseconds since 1970 UTC as ISO-8601 UTC with milliseconds."""
+    return format_epoch(us_to_datetime(round(us / 1000.0) * 1000))[:23] + "Z"

@@ -17,12 +17,11 @@ import numpy as np
 
 from orbitwatch.catalog.info import orbit_regime
 from orbitwatch.catalog.store import CatalogStore
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, us_to_datetime
+from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, iso_ms, us_to_datetime
 from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2, satrec_from_elements
 from orbitwatch.risk.covariance_model import MODEL_NAME, assumed_sigma_rtn_m, model_key
 from orbitwatch.risk.events import band, events_risk
 from orbitwatch.risk.hbr import Radius, radius_of
-from orbitwatch.screening.results import iso_ms
 from orbitwatch.screening.runs import load_run
 
 SORTS = ("maxprob", "pc", "range", "tca")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from orbitwatch.catalog.store import CatalogStore
+from orbitwatch.formats.elements import iso_ms
 from orbitwatch.reports.conjunctions import conjunction_report
 from orbitwatch.risk.hbr import Radius
-from orbitwatch.screening.results import iso_ms
 from orbitwatch.screening.runs import list_runs
 
 #: Two runs' events of the same pair are one conjunction when their TCAs differ by less.

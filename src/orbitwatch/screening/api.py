@@ -22,6 +22,7 @@ from orbitwatch.formats.elements import (
     ElementSet,
     datetime_to_split_jd,
     datetime_to_us,
+    iso_ms,
 )
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.propagation.sgp4_batch import (
@@ -43,7 +44,6 @@ from orbitwatch.screening.results import (
     ObjectTable,
     PropagationFailure,
     ScreeningResult,
-    iso_ms,
 )
 from orbitwatch.screening.volume import ScreeningVolume, VolumePolicy
 

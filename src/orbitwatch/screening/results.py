@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from orbitwatch.formats.elements import format_epoch, us_to_datetime
+from orbitwatch.formats.elements import iso_ms
 
 EVENT_DTYPE = np.dtype([
     ("idx_1", "i4"), ("idx_2", "i4"),  # rows of ScreeningResult.objects
@@ -99,11 +99,6 @@ class ScreeningResult:
                 f"({p['scope']}); {len(self.formation)} formation/docked pairs "
                 f"(relative speed < {p['formation_speed_m_s']:g} m/s); "
                 f"{len(self.failures)} objects failed to propagate in the window")
-
-
-def iso_ms(us: int) -> str:
-    """Microseconds since 1970 UTC as ISO-8601 UTC with milliseconds."""
-    return format_epoch(us_to_datetime(round(us / 1000.0) * 1000))[:23] + "Z"
 
 
 def event_row(e: np.void, name_1: str | None, name_2: str | None,
