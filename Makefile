@@ -21,6 +21,7 @@ demo: venv
 	$(BIN)/orbitwatch catalog info --at 2026-01-01T00:00:00Z
 	$(BIN)/orbitwatch propagate --at 2026-01-01T00:00:00Z --step 60 --count 1440
 	$(BIN)/orbitwatch propagate --at 2026-01-01T00:00:00Z --id 1,2,3 --frame geodetic --count 3 --step 60
+	$(BIN)/orbitwatch passes --at 2026-01-01T00:00:00Z --days 1 --site Paris=48.85,2.35,35 --limit 10
 
 lint: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'

@@ -305,6 +305,40 @@ class CatalogStore:
                                "perigee_km": r[4]} for r in rows})
         return out
 
+    def search_objects(self, text: str | None = None, *, owner: str | None = None,
+                       object_type: str | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[int, list[dict]]:
+        """Objects whose name contains ``text`` (case-insensitive) or whose catalog number
+        or COSPAR id is ``text``, optionally of one owner code and type: ``(total, rows)``
+        in catalog-number order, with the latest element set's epoch."""
+        where, params = [], []
+        if text:
+            clause = "(o.object_name LIKE ? ESCAPE '\\' OR o.object_id = ?"
+            params += ["%" + text.replace("%", "\\%").replace("_", "\\_") + "%",
+                       text.upper()]
+            if text.isdigit():
+                clause += " OR o.norad_cat_id = ?"
+                params.append(int(text))
+            where.append(clause + ")")
+        if owner:
+            where.append("o.owner = ?")
+            params.append(owner.upper())
+        if object_type:
+            where.append("o.object_type = ?")
+            params.append(object_type.upper())
+        sql_where = f"WHERE {' AND '.join(where)}" if where else ""
+        total = self.conn.execute(f"SELECT COUNT(*) FROM objects o {sql_where}",
+                                  params).fetchone()[0]
+        cur = self.conn.execute(
+            "SELECT o.norad_cat_id, o.object_name, o.object_id, o.object_type, o.owner, "
+            "o.launch_date, o.decay_date, o.apogee_km, o.perigee_km, "
+            "(SELECT MAX(epoch_utc) FROM element_sets e WHERE e.norad_cat_id = o.norad_cat_id)"
+            f" FROM objects o {sql_where} ORDER BY o.norad_cat_id LIMIT ? OFFSET ?",
+            [*params, limit, offset])
+        keys = ("NORAD_CAT_ID", "OBJECT_NAME", "OBJECT_ID", "OBJECT_TYPE", "OWNER",
+                "LAUNCH_DATE", "DECAY_DATE", "APOGEE_KM", "PERIGEE_KM", "LATEST_EPOCH_UTC")
+        return total, [dict(zip(keys, r, strict=True)) for r in cur]
+
     def rejects(self, limit: int = 100) -> list[Reject]:
         rows = self.conn.execute(
             "SELECT source, line_no, field, reason, raw_text FROM rejects "

@@ -321,6 +321,30 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
 
 
 cli.add_command(screen_cmd)
+
+
+@cli.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes it).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8737, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for screening jobs [default: all cores].")
+@handle_errors
+def serve_cmd(db: Path | None, host: str, port: int, workers: int | None) -> None:
+    """HTTP API (OpenAPI at /docs) and web UI over the catalog database."""
+    try:
+        import uvicorn
+
+        from orbitwatch.service.app import create_app
+    except ImportError:
+        raise InputError("the service needs FastAPI and uvicorn: pip install 'orbitwatch[serve]'")
+    app = create_app(db or default_db_path(), workers=workers)
+    click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",
+               err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 cli.add_command(passes_cmd)
 cli.add_command(access_cmd)
 cli.add_command(gnss_cmd)

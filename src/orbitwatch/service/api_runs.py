@@ -1,0 +1,179 @@
+"""Screening endpoints: start a run (a background job), list runs, the events of a run
+with their risk (filter, sort, pages, CSV), one event's geometry and CDM, and the
+coordination report by owner nations."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from orbitwatch.errors import StoreError
+from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
+from orbitwatch.formats.elements import datetime_to_split_jd, us_to_datetime
+from orbitwatch.propagation.frames import rtn_basis, teme_to_itrf
+from orbitwatch.reports.cdm_out import event_cdm
+from orbitwatch.reports.coordination import coordination_rows
+from orbitwatch.screening.runs import list_runs
+from orbitwatch.service.params import csv_text, parse_ids, utc_param
+from orbitwatch.service.state import ServiceState, service_state
+
+router = APIRouter(tags=["screening"])
+State = Annotated[ServiceState, Depends(service_state)]
+RunId = Annotated[int, Path(ge=1, le=2**62)]
+
+SORT_FIELDS = {"tca": "TCA", "range": "TCA_RANGE", "speed": "TCA_RELATIVE_SPEED",
+               "pc": "PC", "maxprob": "MAX_PROB"}
+
+
+class RunRequest(BaseModel):
+    """A screening run: the catalog at ``at`` (default now) over ``days``, all vs all or
+    primaries (catalog numbers / name pattern) vs the catalog."""
+
+    at: str | None = Field(None, max_length=40, description="UTC ISO-8601")
+    days: float = Field(1.0, gt=0, le=30, description="window length (days)")
+    volume: str = Field("5", max_length=200,
+                        description="sphere radius km ('5'), RTN ellipsoid ('0.4x44x51')")
+    primaries: str | None = Field(None, max_length=2000,
+                                  description="catalog numbers, comma-separated")
+    name: str | None = Field(None, max_length=200, description="primaries by name (regex)")
+
+
+@router.post("/runs", status_code=202)
+def start_run(state: State, body: RunRequest) -> dict[str, Any]:
+    """Start a screening run in the background; poll ``/api/jobs/{job_id}``."""
+    job = state.jobs.submit(utc_param(body.at), body.days, body.volume,
+                            parse_ids(body.primaries, "primaries"), body.name or None)
+    return job.as_dict()
+
+
+@router.get("/jobs")
+def jobs(state: State) -> list[dict[str, Any]]:
+    return [j.as_dict() for j in state.jobs.all()]
+
+
+@router.get("/jobs/{job_id}")
+def job(state: State, job_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
+    found = state.jobs.get(job_id)
+    if found is None:
+        raise StoreError(f"no job {job_id}")
+    return found.as_dict()
+
+
+@router.get("/runs")
+def runs(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[dict]:
+    """Stored screening runs, newest first, with their provenance summary."""
+    with state.store() as store:
+        return list_runs(store, limit)
+
+
+def _filtered(state: ServiceState, run_id: int, sort: str, desc: bool,
+              object_id: int | None, band: str | None, max_range_km: float | None,
+              min_pc: float | None) -> list[dict[str, Any]]:
+    rows = state.report(run_id).rows
+    if object_id is not None:
+        rows = [r for r in rows if object_id in (r["NORAD_CAT_ID_1"], r["NORAD_CAT_ID_2"])]
+    if band:
+        rows = [r for r in rows if r["PC_BAND"] == band]
+    if max_range_km is not None:
+        rows = [r for r in rows if r["TCA_RANGE"] <= max_range_km]
+    if min_pc is not None:
+        rows = [r for r in rows if r["PC"] >= min_pc]
+    key = SORT_FIELDS[sort]
+    return sorted(rows, key=lambda r: (_nan_low(r[key]), r["EVENT"]), reverse=desc)
+
+
+def _nan_low(x: Any) -> Any:
+    return -1.0 if isinstance(x, float) and math.isnan(x) else x
+
+
+Sort = Annotated[Literal["tca", "range", "speed", "pc", "maxprob"], Query()]
+Band = Annotated[Literal["red", "yellow", "green"] | None, Query()]
+
+
+@router.get("/runs/{run_id}/events")
+def run_events(state: State, run_id: RunId, sort: Sort = "tca", desc: bool = False,
+               object: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
+               band: Band = None,
+               max_range_km: Annotated[float | None, Query(ge=0, le=1e6)] = None,
+               min_pc: Annotated[float | None, Query(ge=0, le=1)] = None,
+               limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+    """Events of a run: SOCRATES columns, Pc (FOSTER-1992, assumed covariance, stated
+    per row), MAX_PROB, CARA band, hard-body radius; ``EVENT`` numbers an event in TCA
+    order and names it in the other endpoints."""
+    rows = _filtered(state, run_id, sort, desc, object, band, max_range_km, min_pc)
+    report = state.report(run_id)
+    return {"run_id": run_id, "total": len(rows), "offset": offset,
+            "window_start": report.provenance.get("window_start"),
+            "window_end": report.provenance.get("window_end"),
+            "volume": report.provenance.get("volume"),
+            "items": rows[offset:offset + limit]}
+
+
+@router.get("/runs/{run_id}/events.csv", response_class=PlainTextResponse)
+def run_events_csv(state: State, run_id: RunId, sort: Sort = "tca", desc: bool = False,
+                   object: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
+                   band: Band = None,
+                   max_range_km: Annotated[float | None, Query(ge=0, le=1e6)] = None,
+                   min_pc: Annotated[float | None, Query(ge=0, le=1)] = None) -> Response:
+    """The same events as CSV (all of them, filtered and sorted)."""
+    rows = _filtered(state, run_id, sort, desc, object, band, max_range_km, min_pc)
+    return Response(csv_text(rows), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="orbitwatch-run{run_id}.csv"'})
+
+
+def _event(state: ServiceState, run_id: int, event: int):
+    report = state.report(run_id)
+    if not 1 <= event <= len(report.rows):
+        raise StoreError(f"run {run_id} has no event {event} (it has {len(report.rows)})")
+    return report, report.rows[event - 1], report.states[event - 1]
+
+
+@router.get("/runs/{run_id}/events/{event}")
+def run_event(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=10**9)],
+              half_minutes: Annotated[float, Query(gt=0, le=180)] = 45.0) -> dict[str, Any]:
+    """One event with its encounter geometry: both objects' ITRF positions (km) from
+    ``half_minutes`` before to after TCA, the miss vector and relative velocity in the
+    first object's RTN frame (m, m/s)."""
+    from orbitwatch.propagation.sgp4_batch import satrec_from_elements
+
+    _, row, st = _event(state, run_id, event)
+    tca = us_to_datetime(st["tca_us"])
+    jd0, fr0 = datetime_to_split_jd(tca)
+    t = np.linspace(-half_minutes * 60.0, half_minutes * 60.0, 91)
+    jd, fr = np.full(len(t), jd0), fr0 + t / 86400.0
+    tracks = []
+    for es in (st["es_1"], st["es_2"]):
+        err, pos, vel = satrec_from_elements(es).sgp4_array(jd, fr)
+        r, _ = teme_to_itrf(pos, vel, jd, fr)
+        tracks.append(np.round(r[err == 0], 3).tolist())
+    basis = rtn_basis(st["r1_km"], st["v1_km_s"])
+    miss = basis @ (st["r2_km"] - st["r1_km"]) * 1000.0
+    dv = basis @ (st["v2_km_s"] - st["v1_km_s"]) * 1000.0
+    return {"event": row, "track_1_itrf_km": tracks[0], "track_2_itrf_km": tracks[1],
+            "track_offsets_s": t.tolist(),
+            "miss_rtn_m": np.round(miss, 2).tolist(),
+            "relative_velocity_rtn_m_s": np.round(dv, 2).tolist()}
+
+
+@router.get("/runs/{run_id}/events/{event}/cdm", response_class=PlainTextResponse)
+def run_event_cdm(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=10**9)],
+                  format: Literal["kvn", "xml"] = "kvn") -> Response:
+    """A CCSDS CDM (508.0-B-1) for the event, states in GCRF, covariance DEFAULT."""
+    report, row, st = _event(state, run_id, event)
+    axes = report.provenance["volume_rtn_km"]["default_rtn_km"]
+    message_id = f"OW-RUN{run_id}-{event:04d}-{row['NORAD_CAT_ID_1']}-{row['NORAD_CAT_ID_2']}"
+    cdm = event_cdm(row, st, report.provenance, tuple(a * 1000.0 for a in axes), message_id)
+    text = write_cdm_xml(cdm) if format == "xml" else write_cdm_kvn(cdm)
+    return Response(text, media_type="application/xml" if format == "xml" else "text/plain")
+
+
+@router.get("/runs/{run_id}/coordination")
+def run_coordination(state: State, run_id: RunId) -> list[dict[str, Any]]:
+    """Events grouped by the pair of owner nations, most red events first."""
+    return coordination_rows(state.report(run_id).rows)

@@ -1,0 +1,73 @@
+"""The HTTP service: a FastAPI app over one catalog database, and the web UI's files.
+
+``create_app(db_path)`` builds the app; ``orbitwatch serve`` runs it with uvicorn on
+loopback. Every request opens its own SQLite connection (WAL mode: many readers while
+a screening job writes). Errors: bad input 400 or 422 with a message saying what and
+where, unknown objects or runs 404; a malformed request never gets a 500.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from orbitwatch._version import __version__
+from orbitwatch.catalog import CatalogStore
+from orbitwatch.errors import InputError, OrbitwatchError, StoreError
+from orbitwatch.service.api_access import router as access_router
+from orbitwatch.service.api_catalog import router as catalog_router
+from orbitwatch.service.api_runs import router as runs_router
+from orbitwatch.service.jobs import JobManager
+from orbitwatch.service.state import ServiceState
+
+STATIC = Path(str(resources.files("orbitwatch.service").joinpath("static")))
+
+
+def create_app(db_path: Path, *, workers: int | None = None) -> FastAPI:
+    """The orbitwatch API and web UI over the catalog database at ``db_path``."""
+    app = FastAPI(
+        title="orbitwatch",
+        version=__version__,
+        description="Open space situational awareness: catalog, conjunction screening, "
+                    "collision risk, CCSDS CDMs and access planning. Distances carry "
+                    "their unit in the field name; times are UTC ISO-8601; every Pc "
+                    "states its method and covariance.",
+    )
+    with CatalogStore(db_path):  # creates the schema once, before readers arrive
+        pass
+    app.state.ow = ServiceState(db_path, JobManager(db_path, workers=workers))
+
+    @app.exception_handler(InputError)
+    async def _bad_input(_: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(StoreError)
+    async def _not_found(_: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(OrbitwatchError)
+    async def _failed(_: Request, exc: OrbitwatchError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=500)
+
+    @app.get("/api/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Software version and what the database holds."""
+        with CatalogStore(db_path) as store:
+            counts = store.counts()
+        return {"software": f"orbitwatch {__version__}", "database": str(db_path), **counts}
+
+    app.include_router(catalog_router, prefix="/api")
+    app.include_router(runs_router, prefix="/api")
+    app.include_router(access_router, prefix="/api")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app

@@ -1,0 +1,98 @@
+"""Background screening jobs for the HTTP service: one thread per job, progress as a
+fraction, the stored run's id when done, the error message when not.
+
+The screening itself runs in worker processes (screening.engine), so a job thread
+only waits; readers of the database keep going meanwhile (SQLite in WAL mode: the run
+is written in one transaction at the end).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from orbitwatch.catalog import CatalogStore, take_snapshot
+from orbitwatch.errors import InputError, OrbitwatchError
+from orbitwatch.screening import EngineSettings, VolumePolicy, screen
+from orbitwatch.screening.runs import save_run
+
+
+@dataclass
+class Job:
+    job_id: int
+    request: dict[str, Any]
+    state: str = "queued"  # queued, running, done, failed
+    progress: float = 0.0  # fraction of the window's chunks screened
+    run_id: int | None = None
+    error: str | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"job_id": self.job_id, "state": self.state, "progress": round(self.progress, 4),
+                "run_id": self.run_id, "error": self.error, "request": self.request}
+
+
+class JobManager:
+    """Screening jobs of one service; at most ``max_running`` at a time."""
+
+    def __init__(self, db_path: Path, max_running: int = 1, workers: int | None = None):
+        self.db_path = db_path
+        self.workers = workers
+        self._jobs: dict[int, Job] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(max_running)
+
+    def submit(self, at: datetime, days: float, volume: str,
+               primaries: list[int] | None, name_pattern: str | None) -> Job:
+        policy = VolumePolicy.parse(volume)  # bad input fails here, before the job exists
+        request = {"at": at.isoformat(), "days": days, "volume": policy.describe(),
+                   "primaries": primaries, "name": name_pattern}
+        with self._lock:
+            job = Job(next(self._ids), request)
+            self._jobs[job.job_id] = job
+        threading.Thread(target=self._run, args=(job, at, days, policy, primaries,
+                                                 name_pattern), daemon=True).start()
+        return job
+
+    def get(self, job_id: int) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: -j.job_id)
+
+    def _run(self, job: Job, at, days, policy, primaries, name_pattern) -> None:
+        with self._slots:
+            job.state = "running"
+            try:
+                with CatalogStore(self.db_path) as store:
+                    snap = take_snapshot(store, at)
+                    if len(snap) < 2:
+                        raise InputError(f"the catalog has {len(snap)} object(s) at "
+                                         f"{at.isoformat()}: load a catalog first")
+
+                    def progress(done: int, total: int) -> None:
+                        job.progress = done / total
+
+                    result = screen(snap, start=at, duration=timedelta(days=days),
+                                    volume=policy, primaries=primaries,
+                                    name_pattern=name_pattern,
+                                    settings=EngineSettings(workers=self.workers),
+                                    progress=progress)
+                    job.run_id = save_run(store, result)
+                job.progress = 1.0
+                job.state = "done"
+            except OrbitwatchError as exc:
+                job.state, job.error = "failed", str(exc)
+            except Exception as exc:  # a job thread must report, not vanish
+                job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            finally:
+                job.finished = time.time()

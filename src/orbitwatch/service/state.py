@@ -1,0 +1,77 @@
+"""What the service keeps between requests: the job manager, and caches of things that
+are costly to build and do not change (a run's conjunction report, the catalog's
+satellites at a time)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from sgp4.api import SatrecArray
+
+from orbitwatch.catalog import CatalogStore, Snapshot, take_snapshot
+from orbitwatch.reports.conjunctions import ConjunctionReport, conjunction_report
+from orbitwatch.service.jobs import JobManager
+
+
+@dataclass
+class SatelliteSet:
+    """A snapshot with its satellites initialised once."""
+
+    snapshot: Snapshot
+    array: SatrecArray
+
+
+@dataclass
+class ServiceState:
+    db_path: Path
+    jobs: JobManager
+    _reports: OrderedDict = field(default_factory=OrderedDict)
+    _satellites: OrderedDict = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def store(self) -> CatalogStore:
+        return CatalogStore(self.db_path)
+
+    def report(self, run_id: int) -> ConjunctionReport:
+        """The conjunctions of a run with their risk, in TCA order (runs never change
+        once stored, so the report is computed once per run and kept)."""
+        with self._lock:
+            if run_id in self._reports:
+                self._reports.move_to_end(run_id)
+                return self._reports[run_id]
+        with self.store() as store:
+            report = conjunction_report(store, run_id, sort="tca")
+        for k, row in enumerate(report.rows, start=1):
+            row["EVENT"] = k
+        with self._lock:
+            self._reports[run_id] = report
+            while len(self._reports) > 4:
+                self._reports.popitem(last=False)
+        return report
+
+    def satellites(self, at: datetime) -> SatelliteSet:
+        """Every object's latest element set at ``at`` (cached per hour and database
+        state)."""
+        with self.store() as store:
+            marker = store.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
+            key: Any = (marker, at.replace(minute=0, second=0, microsecond=0))
+            with self._lock:
+                if key in self._satellites:
+                    return self._satellites[key]
+            snap = take_snapshot(store, at)
+        sats = SatelliteSet(snap, SatrecArray(snap.satrecs()) if len(snap) else None)
+        with self._lock:
+            self._satellites[key] = sats
+            while len(self._satellites) > 2:
+                self._satellites.popitem(last=False)
+        return sats
+
+
+def service_state(request: Request) -> ServiceState:
+    return request.app.state.ow
