@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := .orbitwatch-demo
 export ORBITWATCH_HOME := $(CURDIR)/$(DEMO)
 
-.PHONY: demo test lint venv clean bench
+.PHONY: demo test lint venv clean bench web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(BIN)/python
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# the web UI's bundle (committed): only needed after changing web/src
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 bench: venv
 	$(BIN)/python benchmarks/bench_load.py

@@ -16,10 +16,10 @@ from orbitwatch.access.sites import Site
 from orbitwatch.catalog import take_snapshot
 from orbitwatch.errors import InputError
 from orbitwatch.reports.object_history import object_risk_history
-from orbitwatch.service.params import parse_ids, utc_param
+from orbitwatch.service.params import ERROR_RESPONSES, parse_ids, utc_param
 from orbitwatch.service.state import ServiceState, service_state
 
-router = APIRouter(tags=["access"])
+router = APIRouter(tags=["access"], responses=ERROR_RESPONSES)
 State = Annotated[ServiceState, Depends(service_state)]
 
 #: Satellites one request may ask about (whole-catalog work belongs to the CLI).

@@ -16,10 +16,10 @@ from orbitwatch.errors import StoreError
 from orbitwatch.formats.elements import datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.propagation.frames import itrf_to_geodetic, teme_to_itrf
 from orbitwatch.propagation.sgp4_batch import MU_KM3_S2, satrec_from_elements
-from orbitwatch.service.params import utc_param
+from orbitwatch.service.params import ERROR_RESPONSES, utc_param
 from orbitwatch.service.state import ServiceState, service_state
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(tags=["catalog"], responses=ERROR_RESPONSES)
 State = Annotated[ServiceState, Depends(service_state)]
 
 #: Seconds between the two position sets the globe interpolates between.
@@ -141,12 +141,14 @@ _OUTLINES: bytes | None = None
 
 @router.get("/countries")
 def country_outlines() -> Response:
-    """Country outer rings (lon, lat deg; Natural Earth 1:50m, public domain), for maps."""
+    """Country rings (lon, lat deg; Natural Earth 1:50m, public domain), for maps."""
     global _OUTLINES
     if _OUTLINES is None:
         import json
 
-        rings = [[[round(p[0], 2), round(p[1], 2)] for p in poly[0][::2]] + [poly[0][0]]
-                 for c in countries_data() for poly in c["polygons"]]
+        # every ring: Natural Earth's Antarctica has a degenerate ring along the pole
+        # first and its coast second
+        rings = [[[round(p[0], 2), round(p[1], 2)] for p in ring[::2]] + [ring[0]]
+                 for c in countries_data() for poly in c["polygons"] for ring in poly]
         _OUTLINES = json.dumps({"rings": rings}, separators=(",", ":")).encode()
     return Response(_OUTLINES, media_type="application/json")

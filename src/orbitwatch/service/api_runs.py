@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from orbitwatch.errors import StoreError
@@ -19,10 +19,10 @@ from orbitwatch.propagation.frames import rtn_basis, teme_to_itrf
 from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.screening.runs import list_runs
-from orbitwatch.service.params import csv_text, parse_ids, utc_param
+from orbitwatch.service.params import ERROR_RESPONSES, csv_text, parse_ids, utc_param
 from orbitwatch.service.state import ServiceState, service_state
 
-router = APIRouter(tags=["screening"])
+router = APIRouter(tags=["screening"], responses=ERROR_RESPONSES)
 State = Annotated[ServiceState, Depends(service_state)]
 RunId = Annotated[int, Path(ge=1, le=2**62)]
 
@@ -115,7 +115,8 @@ def run_events(state: State, run_id: RunId, sort: Sort = "tca", desc: bool = Fal
             "items": rows[offset:offset + limit]}
 
 
-@router.get("/runs/{run_id}/events.csv", response_class=PlainTextResponse)
+@router.get("/runs/{run_id}/events.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "CSV"}})
 def run_events_csv(state: State, run_id: RunId, sort: Sort = "tca", desc: bool = False,
                    object: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
                    band: Band = None,
@@ -161,7 +162,9 @@ def run_event(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=1
             "relative_velocity_rtn_m_s": np.round(dv, 2).tolist()}
 
 
-@router.get("/runs/{run_id}/events/{event}/cdm", response_class=PlainTextResponse)
+@router.get("/runs/{run_id}/events/{event}/cdm", response_class=Response,
+            responses={200: {"content": {"text/plain": {}, "application/xml": {}},
+                             "description": "CDM as KVN (text/plain) or XML"}})
 def run_event_cdm(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=10**9)],
                   format: Literal["kvn", "xml"] = "kvn") -> Response:
     """A CCSDS CDM (508.0-B-1) for the event, states in GCRF, covariance DEFAULT."""

@@ -7,6 +7,8 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from orbitwatch.errors import InputError
 from orbitwatch.formats.elements import parse_utc
 
@@ -41,3 +43,16 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
         writer.writeheader()
         writer.writerows(rows)
     return buf.getvalue()
+
+
+class ErrorMessage(BaseModel):
+    """What was wrong, and where."""
+
+    detail: str
+
+
+#: The error answers every endpoint may give, for the OpenAPI documentation.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorMessage, "description": "Bad input: the message names the field"},
+    404: {"model": ErrorMessage, "description": "No such object, run, event or job"},
+}

@@ -1,0 +1,71 @@
+"""A real ``orbitwatch serve`` on loopback for the browser and load tests, and where
+they keep their artifacts (screenshots, measured frame rates)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+
+from orbitwatch.cli.main import cli
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(os.environ.get("ORBITWATCH_ARTIFACTS", REPO / "test-artifacts"))
+
+
+def cli_ok(*args: str) -> None:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.stderr
+
+
+def synthetic_db(folder: Path, objects: int = 1500) -> Path:
+    """A catalog database of a synthetic catalog with SATCAT types and owners."""
+    db, omm, sat = folder / "c.db", folder / "s.json", folder / "sat.csv"
+    cli_ok("catalog", "synth", "--objects", str(objects), "-o", str(omm), "--satcat", str(sat))
+    cli_ok("catalog", "load", str(omm), str(sat), "--db", str(db))
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(db: Path, workers: int = 1) -> Iterator[str]:
+    """``orbitwatch serve`` in a subprocess; yields its base URL, stops it after."""
+    port = free_port()
+    log = (db.parent / f"serve-{port}.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orbitwatch", "serve", "--db", str(db), "--port", str(port),
+         "--workers", str(workers)], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"orbitwatch serve did not start: "
+                                   f"{(db.parent / f'serve-{port}.log').read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -1,0 +1,36 @@
+"""Many readers while a screening run writes: 50 concurrent clients on loopback against
+a real ``orbitwatch serve`` (uvicorn, SQLite in WAL mode) during a screening job; no
+request may fail. Latency figures come from benchmarks/bench_serve_load.py, not here."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.load_client import hammer
+from tests.service_helpers import cli_ok, running_server, synthetic_db
+
+
+def test_fifty_readers_during_a_screening_run(tmp_path: Path):
+    db = synthetic_db(tmp_path)
+    # one stored run for the event reads
+    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.25",
+           "--workers", "1")
+    with running_server(db, workers=1) as url:
+        job = httpx.post(f"{url}/api/runs", json={"at": "2026-01-01T06:00:00Z",
+                                                  "days": 0.5}).json()
+        result = asyncio.run(hammer(url, clients=50, seconds=8.0))
+        deadline = time.time() + 300
+        while True:
+            state = httpx.get(f"{url}/api/jobs/{job['job_id']}").json()
+            if state["state"] in ("done", "failed") or time.time() > deadline:
+                break
+            time.sleep(0.5)
+        runs = httpx.get(f"{url}/api/runs").json()
+    assert not result["failures"], result["failures"][:5]
+    assert result["requests"] > 100
+    assert state["state"] == "done", state
+    assert [r["RUN_ID"] for r in runs] == [2, 1]

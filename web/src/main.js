@@ -1,0 +1,340 @@
+// orbitwatch web UI: the globe, conjunctions of screening runs, object pages and
+// imaging windows over a region. Talks only to the orbitwatch HTTP API (same origin).
+import { Globe, TYPE_COLORS } from "./globe.js";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null) node.setAttribute(k, v);
+  }
+  for (const c of children.flat()) node.append(c instanceof Node ? c : String(c ?? ""));
+  return node;
+};
+
+async function api(path, options) {
+  const r = await fetch(path, options);
+  const body = r.headers.get("content-type")?.includes("json") ? await r.json() : await r.text();
+  if (!r.ok) throw new Error(body.detail ? JSON.stringify(body.detail) : `HTTP ${r.status}`);
+  return body;
+}
+
+const params = new URLSearchParams(location.search);
+// the globe's clock starts at ?at= (UTC ISO-8601) or now
+const SIM_START_MS = params.get("at") ? Date.parse(params.get("at")) : Date.now();
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+
+const fmt = (v) => {
+  if (typeof v === "number") {
+    if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(3);
+    return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/\.?0+$/, "");
+  }
+  if (typeof v === "boolean") return v ? "yes" : "";
+  return v ?? "";
+};
+
+function status(text, isError = false) {
+  const s = $("#status");
+  s.textContent = text;
+  s.className = isError ? "error" : "";
+}
+
+// ---------- globe
+let globe;
+async function refreshPositions() {
+  const at = globe.simTimeMs();
+  const data = await api(`/api/positions?at=${encodeURIComponent(iso(at))}`);
+  globe.setPositions(data, Date.parse(data.at_utc));
+  $("#objcount").textContent = `${data.ids.length} objects`;
+}
+
+async function showObjectOnGlobe(id) {
+  const at = iso(globe.simTimeMs());
+  const [detail, track] = await Promise.all([
+    api(`/api/objects/${id}`),
+    api(`/api/objects/${id}/track?at=${encodeURIComponent(at)}&minutes=100&step_s=30`),
+  ]);
+  globe.clearLines();
+  globe.addLine(track.itrf_km, 0xffffff, 0);
+  const o = detail.object;
+  const last = detail.element_sets[0] || {};
+  $("#pick").replaceChildren(
+    el("h3", {}, `${o.OBJECT_NAME ?? ""} (${o.NORAD_CAT_ID})`),
+    el("div", {}, `Type: ${o.OBJECT_TYPE ?? "unknown"} · Owner: ${o.OWNER ?? "unknown"}`),
+    el("div", {}, `Perigee ${fmt(last.PERIGEE_ALT_KM)} km · apogee ${fmt(last.APOGEE_ALT_KM)} km ·` +
+       ` inclination ${fmt(last.INCLINATION_DEG)}°`),
+    el("div", {}, `Element sets stored: ${detail.element_set_count}; newest epoch ${last.EPOCH_UTC}`),
+    el("a", { href: `#object/${o.NORAD_CAT_ID}`, id: "pick-open" }, "Object page →"),
+  );
+}
+
+function globeView() {
+  const toggles = Object.keys(TYPE_COLORS).map((type) => el("label", {},
+    el("input", { type: "checkbox", checked: "", "data-type": type, onchange: (e) => {
+      if (e.target.checked) globe.visibleTypes.add(type);
+      else globe.visibleTypes.delete(type);
+      globe.recolor();
+    } }),
+    el("span", { class: "swatch", style: `background:#${TYPE_COLORS[type].toString(16).padStart(6, "0")}` }),
+    type.toLowerCase()));
+  const panel = $("#globe-panel");
+  panel.replaceChildren(
+    el("h3", {}, "Layers"), ...toggles,
+    el("label", {}, "Colour by ", el("select", { id: "colorby", onchange: (e) => {
+      globe.colorBy = e.target.value;
+      globe.recolor();
+    } }, el("option", { value: "type" }, "type"), el("option", { value: "owner" }, "owner"))),
+    el("div", { id: "clock" }), el("div", { id: "objcount" }), el("div", { id: "fps" }),
+    el("div", { id: "pick" }, "Click an object for its details and orbit."),
+    el("div", { id: "encounter" }),
+  );
+}
+
+// ---------- conjunctions
+const table = { run: null, sort: "tca", desc: false, offset: 0, limit: 50, band: "", object: "" };
+
+async function conjunctionsView() {
+  const view = $("#view");
+  const runs = await api("/api/runs");
+  const runSelect = el("select", { id: "run-select", onchange: (e) => {
+    table.run = Number(e.target.value);
+    table.offset = 0;
+    loadEvents();
+  } }, runs.map((r) => el("option", { value: r.RUN_ID },
+    `Run ${r.RUN_ID}: ${r.WINDOW_START} → ${r.WINDOW_END}, ${r.VOLUME}, ${r.EVENTS} events`)));
+  if (runs.length && table.run === null) table.run = runs[0].RUN_ID;
+  if (table.run !== null) runSelect.value = table.run;
+  const form = el("form", { id: "screen-form", onsubmit: startRun },
+    el("label", {}, "Start (UTC) ", el("input", { name: "at", value: iso(SIM_START_MS), size: 22 })),
+    el("label", {}, "Days ", el("input", { name: "days", value: "0.25", size: 4 })),
+    el("label", {}, "Volume km ", el("input", { name: "volume", value: "5", size: 10 })),
+    el("label", {}, "Primaries ", el("input", { name: "primaries", placeholder: "25544,…", size: 12 })),
+    el("button", { type: "submit", id: "screen-start" }, "Screen"),
+    el("span", { id: "job" }));
+  const filters = el("div", { class: "filters" },
+    el("label", {}, "Object ", el("input", { id: "filter-object", size: 8, value: table.object,
+      onchange: (e) => { table.object = e.target.value.trim(); table.offset = 0; loadEvents(); } })),
+    el("label", {}, "Pc band ", el("select", { id: "filter-band", onchange: (e) => {
+      table.band = e.target.value; table.offset = 0; loadEvents();
+    } }, ["", "red", "yellow", "green"].map((b) => el("option", { value: b }, b || "any")))),
+    el("a", { id: "csv-link", href: "#" }, "Export CSV"),
+    el("button", { id: "prev", onclick: () => { table.offset = Math.max(0, table.offset - table.limit); loadEvents(); } }, "◀"),
+    el("span", { id: "page" }),
+    el("button", { id: "next", onclick: () => { table.offset += table.limit; loadEvents(); } }, "▶"));
+  view.replaceChildren(el("h2", {}, "Conjunctions"), form,
+    el("div", {}, runs.length ? runSelect : "No screening run stored yet: start one above."),
+    filters, el("table", { id: "events" }), el("div", { id: "event-detail" }));
+  if (table.run !== null) await loadEvents();
+}
+
+const COLUMNS = [
+  ["EVENT", "#", null], ["TCA", "TCA (UTC)", "tca"], ["NORAD_CAT_ID_1", "Object 1", null],
+  ["OBJECT_NAME_1", "Name 1", null], ["NORAD_CAT_ID_2", "Object 2", null],
+  ["OBJECT_NAME_2", "Name 2", null], ["TCA_RANGE", "Range (km)", "range"],
+  ["TCA_RELATIVE_SPEED", "Speed (km/s)", "speed"], ["PC", "Pc (Foster, assumed cov.)", "pc"],
+  ["MAX_PROB", "Max Pc", "maxprob"], ["OWNER_1", "Owner 1", null], ["OWNER_2", "Owner 2", null],
+];
+
+function eventQuery(extra = {}) {
+  const q = new URLSearchParams({ sort: table.sort, desc: table.desc, ...extra });
+  if (table.band) q.set("band", table.band);
+  if (table.object) q.set("object", table.object);
+  return q;
+}
+
+async function loadEvents() {
+  try {
+    const q = eventQuery({ limit: table.limit, offset: table.offset });
+    const page = await api(`/api/runs/${table.run}/events?${q}`);
+    $("#csv-link").href = `/api/runs/${table.run}/events.csv?${eventQuery()}`;
+    $("#page").textContent = ` ${page.total ? table.offset + 1 : 0}–${Math.min(table.offset + table.limit, page.total)} of ${page.total} `;
+    const head = el("tr", {}, COLUMNS.map(([key, label, sort]) => el("th", {
+      "data-sort": sort ?? "", class: sort === table.sort ? (table.desc ? "sorted desc" : "sorted") : "",
+      onclick: sort ? () => {
+        table.desc = table.sort === sort ? !table.desc : (sort === "pc" || sort === "maxprob");
+        table.sort = sort;
+        table.offset = 0;
+        loadEvents();
+      } : undefined,
+    }, label)));
+    const rows = page.items.map((r) => el("tr", { class: `band-${r.PC_BAND}`, "data-event": r.EVENT,
+      onclick: () => openEvent(r.EVENT) }, COLUMNS.map(([key]) => el("td", {}, fmt(r[key])))));
+    $("#events").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
+  } catch (err) {
+    status(`Could not load events: ${err.message}`, true);
+  }
+}
+
+async function startRun(event) {
+  event.preventDefault();
+  const f = new FormData(event.target);
+  const body = { at: f.get("at"), days: Number(f.get("days")), volume: f.get("volume"),
+                 primaries: f.get("primaries") || null };
+  try {
+    let job = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" },
+                                        body: JSON.stringify(body) });
+    while (job.state === "queued" || job.state === "running") {
+      $("#job").textContent = ` screening… ${Math.round(job.progress * 100)} %`;
+      await new Promise((r) => setTimeout(r, 500));
+      job = await api(`/api/jobs/${job.job_id}`);
+    }
+    if (job.state === "failed") throw new Error(job.error);
+    $("#job").textContent = ` run ${job.run_id} done`;
+    table.run = job.run_id;
+    table.offset = 0;
+    await conjunctionsView();
+  } catch (err) {
+    $("#job").textContent = "";
+    status(`Screening failed: ${err.message}`, true);
+  }
+}
+
+async function openEvent(k) {
+  const ev = await api(`/api/runs/${table.run}/events/${k}`);
+  const e = ev.event;
+  const [r, t, n] = ev.miss_rtn_m;
+  const detail = el("div", { class: `event band-${e.PC_BAND}` },
+    el("h3", {}, `Event ${k}: ${e.OBJECT_NAME_1} (${e.NORAD_CAT_ID_1}) × ${e.OBJECT_NAME_2} (${e.NORAD_CAT_ID_2})`),
+    el("div", {}, `TCA ${e.TCA} · miss ${fmt(e.TCA_RANGE * 1000)} m (R ${fmt(r)}, T ${fmt(t)}, N ${fmt(n)} m) · ` +
+       `relative speed ${fmt(e.TCA_RELATIVE_SPEED)} km/s`),
+    el("div", {}, `Pc ${fmt(e.PC)} (${e.PC_METHOD}, ${e.COVARIANCE}; band ${e.PC_BAND}) · ` +
+       `maximum Pc ${fmt(e.MAX_PROB)} · HBR ${fmt(e.HBR_M)} m (${e.HBR_SOURCE})`),
+    el("a", { href: `/api/runs/${table.run}/events/${k}/cdm`, target: "_blank" }, "CDM (KVN)"), " ",
+    el("a", { href: `/api/runs/${table.run}/events/${k}/cdm?format=xml`, target: "_blank" }, "CDM (XML)"), " ",
+    el("a", { href: "#globe", id: "show-on-globe" }, "Show both orbits on the globe"));
+  $("#event-detail").replaceChildren(detail);
+  globe.clearLines();
+  const mid = Math.floor(ev.track_offsets_s.length / 2);
+  globe.addLine(ev.track_1_itrf_km, 0x60a5fa, mid);
+  globe.addLine(ev.track_2_itrf_km, 0xf472b6, mid);
+  globe.lookAt(ev.track_1_itrf_km[mid]);
+  $("#encounter").replaceChildren(el("h3", {}, `Encounter, event ${k}`),
+    el("div", {}, `${e.NORAD_CAT_ID_1} (blue) and ${e.NORAD_CAT_ID_2} (pink), ±45 min around TCA ${e.TCA}`),
+    el("div", {}, `Miss ${fmt(e.TCA_RANGE * 1000)} m, RTN (${fmt(r)}, ${fmt(t)}, ${fmt(n)}) m; Pc ${fmt(e.PC)}`));
+}
+
+// ---------- object page
+async function objectView(id) {
+  const view = $("#view");
+  const search = el("form", { id: "object-search", onsubmit: async (e) => {
+    e.preventDefault();
+    const q = new FormData(e.target).get("q");
+    const found = await api(`/api/objects?q=${encodeURIComponent(q)}&limit=20`);
+    $("#object-results").replaceChildren(...found.items.map((o) => el("div", {},
+      el("a", { href: `#object/${o.NORAD_CAT_ID}` }, `${o.NORAD_CAT_ID} ${o.OBJECT_NAME ?? ""}`),
+      ` ${o.OBJECT_TYPE ?? ""} ${o.OWNER ?? ""}`)));
+  } }, el("input", { name: "q", placeholder: "name, catalog number or COSPAR id", size: 30 }),
+    el("button", {}, "Search"));
+  view.replaceChildren(el("h2", {}, "Objects"), search, el("div", { id: "object-results" }),
+    el("div", { id: "object-page" }));
+  if (!id) return;
+  try {
+    const [detail, events] = await Promise.all([api(`/api/objects/${id}`),
+                                                api(`/api/objects/${id}/events`)]);
+    const o = detail.object;
+    const passForm = el("form", { id: "pass-form", onsubmit: async (e) => {
+      e.preventDefault();
+      const f = new FormData(e.target);
+      const q = new URLSearchParams({ ids: id, lat: f.get("lat"), lon: f.get("lon"),
+                                      min_el: f.get("min_el"), at: iso(globe.simTimeMs()), days: 2 });
+      try {
+        const rows = await api(`/api/passes?${q}`);
+        $("#passes").replaceChildren(simpleTable(rows, ["RISE_UTC", "MAX_UTC", "MAX_EL_DEG",
+          "SET_UTC", "DURATION_S", "VISIBLE"]));
+      } catch (err) { status(`Passes: ${err.message}`, true); }
+    } }, "Passes over lat ", el("input", { name: "lat", value: "48.85", size: 6 }),
+      " lon ", el("input", { name: "lon", value: "2.35", size: 6 }),
+      " min. elevation ", el("input", { name: "min_el", value: "10", size: 3 }), " ",
+      el("button", {}, "Find passes"));
+    $("#object-page").replaceChildren(
+      el("h3", {}, `${o.OBJECT_NAME ?? ""} (${o.NORAD_CAT_ID})`),
+      el("div", {}, `Type ${o.OBJECT_TYPE ?? "unknown"} · owner ${o.OWNER ?? "unknown"} · ` +
+         `COSPAR ${o.OBJECT_ID ?? ""} · launched ${o.LAUNCH_DATE ?? "?"}`),
+      el("h4", {}, `Element sets (${detail.element_set_count})`),
+      simpleTable(detail.element_sets.slice(0, 10), ["EPOCH_UTC", "PERIGEE_ALT_KM", "APOGEE_ALT_KM",
+        "INCLINATION_DEG", "ECCENTRICITY", "BSTAR_PER_EARTH_RADIUS"]),
+      el("h4", {}, `Conjunctions in stored runs (${events.length})`),
+      simpleTable(events, ["CONJUNCTION", "RUN_ID", "OTHER_NORAD_CAT_ID", "OTHER_NAME", "TCA",
+        "TCA_RANGE", "PC", "PC_BAND", "PC_CHANGE"]),
+      el("h4", {}, "Passes"), passForm, el("div", { id: "passes" }));
+  } catch (err) {
+    status(`Object ${id}: ${err.message}`, true);
+  }
+}
+
+function simpleTable(rows, columns) {
+  if (!rows.length) return el("div", { class: "empty" }, "none");
+  return el("table", { class: "simple" }, el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, c)))),
+    el("tbody", {}, rows.map((r) => el("tr", { class: r.PC_BAND ? `band-${r.PC_BAND}` : "" },
+      columns.map((c) => el("td", {}, fmt(r[c])))))));
+}
+
+// ---------- region page
+function regionView() {
+  const form = el("form", { id: "region-form", onsubmit: async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const q = new URLSearchParams({ country: f.get("country"), name: f.get("name"),
+                                    off_nadir_deg: f.get("off_nadir"), days: f.get("days"),
+                                    at: iso(globe.simTimeMs()) });
+    if (f.get("sun_min")) q.set("sun_min_deg", f.get("sun_min"));
+    $("#windows").replaceChildren("computing…");
+    try {
+      const r = await api(`/api/access?${q}`);
+      const s = r.revisit;
+      $("#windows").replaceChildren(
+        el("div", {}, `${r.region}: ${r.area_km2} km², ${r.grid_points} grid points. ${s.WINDOWS} windows by ` +
+           `${s.SATELLITES_WITH_ACCESS} satellites; revisit gap mean ${fmt(s.MEAN_REVISIT_GAP_H)} h, ` +
+           `max ${fmt(s.MAX_REVISIT_GAP_H)} h.`),
+        simpleTable(r.windows, ["NORAD_CAT_ID", "OBJECT_NAME", "ENTRY_UTC", "EXIT_UTC", "DURATION_S",
+          "COVERED_FRACTION", "BEST_OFF_NADIR_DEG"]));
+    } catch (err) {
+      $("#windows").replaceChildren("");
+      status(`Imaging windows: ${err.message}`, true);
+    }
+  } },
+  el("label", {}, "Country ", el("input", { name: "country", value: "Djibouti", size: 14 })),
+  el("label", {}, " Satellites (name regex) ", el("input", { name: "name", value: "SENTINEL-2|LANDSAT|PLEIADES", size: 24 })),
+  el("label", {}, " Max off-nadir ° ", el("input", { name: "off_nadir", value: "30", size: 3 })),
+  el("label", {}, " Sun above ° ", el("input", { name: "sun_min", value: "10", size: 3 })),
+  el("label", {}, " Days ", el("input", { name: "days", value: "7", size: 3 })), " ",
+  el("button", {}, "Find imaging windows"));
+  $("#view").replaceChildren(el("h2", {}, "Imaging windows over a region"), form, el("div", { id: "windows" }));
+}
+
+// ---------- routing
+async function route() {
+  const [page, arg] = location.hash.replace(/^#/, "").split("/");
+  document.body.dataset.page = page || "globe";
+  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.getAttribute("href") === `#${page || "globe"}`);
+  status("");
+  if (page === "conjunctions") await conjunctionsView();
+  else if (page === "object") await objectView(arg);
+  else if (page === "region") regionView();
+}
+
+async function main() {
+  globe = new Globe($("#globe"), (id) => showObjectOnGlobe(id).catch((e) => status(e.message, true)));
+  globe.start(SIM_START_MS);
+  window.__orbitwatchGlobe = globe; // for the browser tests and the console
+  globe.onStats = (fps) => {
+    $("#fps").textContent = `${fps.toFixed(0)} frames/s`;
+    $("#clock").textContent = `${iso(globe.simTimeMs())} UTC`;
+  };
+  globeView();
+  try {
+    const outlines = await api("/api/countries");
+    globe.setLand(outlines.rings);
+    await refreshPositions();
+  } catch (err) {
+    status(`Could not load the catalog: ${err.message}`, true);
+  }
+  // new positions before the 60 s interpolation span runs out
+  setInterval(() => refreshPositions().catch((e) => status(e.message, true)), 45_000);
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "1";
+}
+
+main();
