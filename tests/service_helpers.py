@@ -68,4 +68,5 @@ def running_server(db: Path, workers: int = 1) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         log.close()

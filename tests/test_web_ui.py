@@ -90,7 +90,20 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
         page.goto(f"{url}/?at=2026-01-01T00:00:00Z#object/{first}")
         page.wait_for_selector("#object-page h3", timeout=30_000)
         assert first in page.inner_text("#object-page h3")
+        page.click("#pass-form button")
+        page.wait_for_selector("#passes table, #passes .empty", timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "object.png"))
+        # imaging windows of the Sun-synchronous satellites over France, one day
+        page.click("nav a[href='#region']")
+        page.fill("#region-form input[name='country']", "FR")
+        page.fill("#region-form input[name='name']", "SUN_SYNCHRONOUS")
+        page.fill("#region-form input[name='days']", "1")
+        page.click("#region-form button")
+        page.wait_for_selector("#windows table, #windows .empty", timeout=120_000)
+        summary = page.inner_text("#windows")
+        assert "France" in summary and "revisit gap" in summary
+        assert page.locator("#windows tbody tr").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "region.png"))
     assert not errors, f"console errors: {errors}"
 
 

@@ -85,9 +85,7 @@ def imaging_windows(elements: Sequence[ElementSet], region: Region, sensor: Sens
     lon, lat, spacing = region.grid(spacing_km)
     up = _unit_vectors(lon, lat)  # spherical Earth: up = radial
     ground = up * MEAN_EARTH_RADIUS_KM
-    centre = up.mean(0)
-    centre /= np.linalg.norm(centre)
-    reach_region = float(np.arccos(np.clip(up @ centre, -1, 1)).max())
+    caps = _bounding_caps(region)
     jd0, fr0 = datetime_to_split_jd(start)
     t = np.arange(0.0, window_s + 1e-9, step_s)
     start_us = datetime_to_us(start)
@@ -109,8 +107,12 @@ def imaging_windows(elements: Sequence[ElementSet], region: Region, sensor: Sens
             edge = np.arcsin(np.clip(rad / MEAN_EARTH_RADIUS_KM * np.sin(eta), -1, 1)) - eta
         horizon = np.arccos(np.clip(MEAN_EARTH_RADIUS_KM / rad, -1, 1))
         reach = np.minimum(np.where(np.isfinite(edge), edge, horizon), horizon)
-        sub = np.einsum("ntk,k->nt", r_itrf, centre) / rad
-        near = (np.arccos(np.clip(sub, -1, 1)) <= reach + reach_region) & (err == 0)
+        # near: the sub-satellite point within reach of one polygon's bounding cap
+        near = np.zeros(err.shape, bool)
+        for centre, cap_rad in caps:
+            sub = np.einsum("ntk,k->nt", r_itrf, centre) / rad
+            near |= np.arccos(np.clip(sub, -1, 1)) <= reach + cap_rad
+        near &= err == 0
         for i_sat in np.flatnonzero(near.any(axis=1)):
             ks = np.flatnonzero(near[i_sat])
             seen, off = _sensor_view(r_itrf[i_sat, ks], rad[i_sat, ks], eta[i_sat, ks],
@@ -121,6 +123,23 @@ def imaging_windows(elements: Sequence[ElementSet], region: Region, sensor: Sens
     windows.sort(key=lambda w: w["ENTRY_UTC"])
     return ImagingResult(windows, _revisit(windows, start_us, window_s), region, len(lon),
                          spacing)
+
+
+def _bounding_caps(region: Region) -> list[tuple[np.ndarray, float]]:
+    """A spherical cap (centre unit vector, angular radius in rad) around each polygon of
+    the region, so that a country with far-away parts (France and its overseas
+    departments) is not one cap around half the globe."""
+    caps = []
+    for poly in region.polygons:
+        ring = np.asarray(poly[0], float)
+        v = _unit_vectors(ring[:, 0], ring[:, 1])
+        centre = v.mean(0)
+        centre /= np.linalg.norm(centre)
+        # vertices bound the polygon for caps under a hemisphere; a little margin for
+        # the great-circle bulge of long edges
+        radius = float(np.arccos(np.clip(v @ centre, -1, 1)).max()) * 1.02 + 1e-3
+        caps.append((centre, radius))
+    return caps
 
 
 def _sensor_view(r: np.ndarray, rad: np.ndarray, eta: np.ndarray, ground: np.ndarray,
