@@ -11,6 +11,8 @@ import math
 import numba as nb
 import numpy as np
 
+from orbitwatch.propagation.hermite import hermite_weights
+
 
 @nb.njit(cache=True)
 def hermite_look_angles(pos, vel, t_s, obj, t, theta0_rad, theta_rate_rad_s, site_itrf,
@@ -37,13 +39,7 @@ def hermite_look_angles(pos, vel, t_s, obj, t, theta0_rad, theta_rate_rad_s, sit
                 hi = mid
         k = lo
         h = t_s[k + 1] - t_s[k]
-        u = (tt - t_s[k]) / h
-        u2 = u * u
-        u3 = u2 * u
-        h00 = 2 * u3 - 3 * u2 + 1
-        h10 = (u3 - 2 * u2 + u) * h
-        h01 = -2 * u3 + 3 * u2
-        h11 = (u3 - u2) * h
+        h00, h10, h01, h11 = hermite_weights((tt - t_s[k]) / h, h)
         theta = theta0_rad + theta_rate_rad_s * tt
         c = math.cos(theta)
         s = math.sin(theta)

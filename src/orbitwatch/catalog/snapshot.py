@@ -12,6 +12,7 @@ Catalog-number ranges left out unless asked (Space-Track's conventions):
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,7 @@ import numpy as np
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.store import _ES_COLUMNS, CatalogStore, element_set_from_row
+from orbitwatch.errors import InputError
 from orbitwatch.formats.elements import ElementSet, datetime_to_us, format_epoch
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 
@@ -128,3 +130,13 @@ def take_snapshot(
         types.append(otype)
         owners.append(row[20])
     return Snapshot(at, element_sets, np.array(ids, dtype=np.int64), types, owners)
+
+
+def elements_named(elements: list[ElementSet], pattern: str) -> list[ElementSet]:
+    """The element sets whose object name matches ``pattern`` (a regular expression,
+    case-insensitive); an InputError for a pattern that does not compile."""
+    try:
+        rx = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise InputError(f"name pattern {pattern!r}: {exc}")
+    return [e for e in elements if rx.search(e.object_name or "")]

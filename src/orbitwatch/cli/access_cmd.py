@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from orbitwatch.access.passes import PassSettings, find_passes, pass_rows
 from orbitwatch.access.plots import check_plot_path, ground_track_map, sky_plot
 from orbitwatch.access.sites import HorizonMask, Site, parse_site, read_sites_geojson
 from orbitwatch.catalog import CatalogStore, take_snapshot
+from orbitwatch.catalog.snapshot import elements_named
 from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
 from orbitwatch.cli.output import render
 from orbitwatch.errors import InputError
@@ -43,11 +43,7 @@ def select_elements(db: Path | None, start, ids: str | None, name_pattern: str |
             raise InputError(f"no element set at or before {start:%Y-%m-%dT%H:%M:%SZ} for "
                              f"catalog number(s) {', '.join(map(str, missing[:20]))}")
     if name_pattern:
-        try:
-            rx = re.compile(name_pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise InputError(f"name pattern {name_pattern!r}: {exc}")
-        elements = [e for e in elements if rx.search(e.object_name or "")]
+        elements = elements_named(elements, name_pattern)
     if required and not elements:
         raise InputError("no satellite selected: the catalog is empty at that time, or "
                          "--id/--name match nothing")

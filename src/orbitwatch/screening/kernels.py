@@ -21,6 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from orbitwatch.propagation.hermite import hermite_weights
 from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2
 
 #: Smallest geocentric distance considered when bounding the gravity-gradient (km);
@@ -76,13 +77,7 @@ def hermite_positions(pos, vel, ok, t_s, h_s, out_pos, out_ok):
     k = int(t_s // h_s)
     if k > pos.shape[0] - 2:
         k = pos.shape[0] - 2
-    u = (t_s - k * h_s) / h_s
-    u2 = u * u
-    u3 = u2 * u
-    h00 = 2 * u3 - 3 * u2 + 1
-    h10 = (u3 - 2 * u2 + u) * h_s
-    h01 = -2 * u3 + 3 * u2
-    h11 = (u3 - u2) * h_s
+    h00, h10, h01, h11 = hermite_weights((t_s - k * h_s) / h_s, h_s)
     for i in range(pos.shape[1]):
         good = ok[k, i] and ok[k + 1, i]
         out_ok[i] = good

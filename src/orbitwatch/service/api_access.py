@@ -3,7 +3,6 @@ history of one object."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from orbitwatch.access.passes import PassSettings, find_passes, pass_rows
 from orbitwatch.access.regions import country
 from orbitwatch.access.sites import Site
 from orbitwatch.catalog import take_snapshot
+from orbitwatch.catalog.snapshot import elements_named
 from orbitwatch.errors import InputError
 from orbitwatch.reports.object_history import object_risk_history
 from orbitwatch.service.params import ERROR_RESPONSES, parse_ids, utc_param
@@ -34,11 +34,7 @@ def _elements(state: ServiceState, at, ids: str | None, name: str | None):
         snap = take_snapshot(store, at, norad_cat_ids=wanted, include_analyst=bool(wanted))
     elements = snap.element_sets
     if name:
-        try:
-            rx = re.compile(name, re.IGNORECASE)
-        except re.error as exc:
-            raise InputError(f"name: {exc}")
-        elements = [e for e in elements if rx.search(e.object_name or "")]
+        elements = elements_named(elements, name)
     if not elements:
         raise InputError("no satellite matches ids/name at that time")
     if len(elements) > MAX_SATELLITES:
