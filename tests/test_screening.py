@@ -196,3 +196,19 @@ def test_object_failing_mid_window_is_reported_not_fatal(shared_data: Path):
     assert failed[99001].first_failure_utc.startswith("2009-02-1")
     assert any({int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"])} == {24946, 22675}
                for e in result.events)
+
+
+def test_volume_per_orbit_regime(socrates_objects):
+    """A smaller sphere for LEO primaries keeps exactly the LEO events within it, and
+    leaves the others as the default volume found them."""
+    from orbitwatch.catalog.info import orbit_regime
+    from orbitwatch.screening import VolumePolicy
+
+    snap = snapshot_of(socrates_objects, RUN_TIME)
+    sphere = screen(snap, duration=timedelta(days=3), settings=EngineSettings(workers=1))
+    policy = screen(snap, duration=timedelta(days=3), volume=VolumePolicy.parse("LEO=2,default=5"),
+                    settings=EngineSettings(workers=1))
+    regime = {es.norad_cat_id: orbit_regime(es) for es in socrates_objects}
+    expected = {k for k in _event_keys(sphere) if regime[k[0]] != "LEO" or k[3] <= 2000.0}
+    assert any(regime[k[0]] == "LEO" and k[3] > 2000.0 for k in _event_keys(sphere))
+    assert _event_keys(policy) == expected

@@ -217,9 +217,11 @@ def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePoli
     least = np.full(len(i), np.inf)
     entry = np.full(len(i), np.nan)
     exit_ = np.full(len(i), np.nan)
-    object_regime = {int(k): orbit_regime(elements[int(k)]) for k in np.unique(i)}
-    regimes = np.array([object_regime[int(k)] for k in i], dtype=object)
-    for regime in set(object_regime.values()):
+    # the primary's orbit regime picks the volume: per object once, then by index
+    first_objects, which = np.unique(i, return_inverse=True)
+    object_regimes = np.array([orbit_regime(elements[int(k)]) for k in first_objects])
+    regimes = object_regimes[which] if len(i) else np.empty(0, object_regimes.dtype)
+    for regime in np.unique(object_regimes):
         sel = regimes == regime
         least[sel], entry[sel], exit_[sel] = policy.for_regime(regime).scaled_min_and_crossing(
             miss_rtn[sel], vel_rtn[sel])
