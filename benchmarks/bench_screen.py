@@ -60,7 +60,8 @@ def main() -> None:
           f"formation pairs {len(result.formation)}, propagation failures "
           f"{len(result.failures)}")
     print(f"  peak RSS: parent {self_rss:.2f} GB, largest worker {child_rss:.2f} GB")
-    print(f"  counts {result.counts}")
+    print(f"  chunks {result.provenance['elapsed_s']:.1f} s, assembly "
+          f"{result.provenance['assembly_s']:.1f} s; counts {result.counts}")
     print(f"  machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}")
 

@@ -24,7 +24,7 @@ export class Globe {
   constructor(container, onPick) {
     this.container = container;
     this.onPick = onPick;
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    this.renderer = new THREE.WebGLRenderer({ antialias: false });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     container.appendChild(this.renderer.domElement);
     this.scene = new THREE.Scene();
