@@ -47,6 +47,7 @@ from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, dateti
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.frames import EARTH_ROTATION_RAD_S
 from orbitwatch.propagation.sgp4_batch import (
+    IMPLAUSIBLE,
     MU_KM3_S2,
     flag_implausible,
     max_radius_km,
@@ -164,7 +165,7 @@ def _block_passes(elements: list[ElementSet], offset: int, sites: list[Site], jd
     failed = {}
     for i in np.flatnonzero(~ok[:, -1]):
         first = int(np.argmin(ok[i]))
-        failed[offset + int(i)] = int(err[i, first]) or 7
+        failed[offset + int(i)] = int(err[i, first]) or IMPLAUSIBLE
     rate = _angular_rate_bound(elements)
     out = [np.zeros(0, PASS_DTYPE)]
     for k_site, site in enumerate(sites):
@@ -251,9 +252,8 @@ def _site_passes(satrecs, r_max, pos, vel, ok, t_s, h_eff, rate, site: Site, jd0
     peak[1:-1] = interior[1:-1] & (el[1:-1] >= el[:-2]) & (el[1:-1] >= el[2:])
     peak &= f > -5.0  # maxima far below the threshold cannot clear it
     p_idx = np.flatnonzero(peak)
-    sats = list(satrecs)
     t_max, el_max, az_max, rng_max = _golden_max(
-        sats, r_max, view, f_obj[p_idx], f_t[p_idx - 1], f_t[p_idx + 1], jd0, fr0)
+        satrecs, r_max, view, f_obj[p_idx], f_t[p_idx - 1], f_t[p_idx + 1], jd0, fr0)
     f_max = view.margin(az_max, el_max)
     # --- 4b. rises and sets: sign changes on the grid, plus grazing culminations
     up = f > 0.0
@@ -267,12 +267,12 @@ def _site_passes(satrecs, r_max, pos, vel, ok, t_s, h_eff, rate, site: Site, jd0
     b_lo = np.concatenate((b_lo, f_t[g - 1], t_max[graze]))
     b_hi = np.concatenate((b_hi, t_max[graze], f_t[g + 1]))
     b_rise = np.concatenate((b_rise, np.ones(len(g), bool), np.zeros(len(g), bool)))
-    t_cross, good = _bisect(sats, r_max, view, b_obj, b_lo, b_hi, b_rise, jd0, fr0, st.tol_s)
+    t_cross, good = _bisect(satrecs, r_max, view, b_obj, b_lo, b_hi, b_rise, jd0, fr0, st.tol_s)
     b_obj, t_cross, b_rise = b_obj[good], t_cross[good], b_rise[good]
     # objects above the threshold at the window's start (exact samples)
     az0, el0, _ = view.angles(pos[:, 0], np.zeros(n))
     up0 = (view.margin(az0, el0) > 0.0) & ok[:, 0]
-    return _assemble(sats, r_max, view, n, b_obj, t_cross, b_rise, up0,
+    return _assemble(satrecs, r_max, view, b_obj, t_cross, b_rise, up0,
                      f_obj[p_idx][f_max > 0], t_max[f_max > 0], el_max[f_max > 0],
                      az_max[f_max > 0], rng_max[f_max > 0], window_s, jd0, fr0, st)
 
@@ -322,7 +322,7 @@ def _bisect(sats, r_max, view, obj, lo, hi, rising, jd0, fr0, tol_s):
     return 0.5 * (lo + hi), good
 
 
-def _assemble(sats, r_max, view, n, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m_az, m_rng,
+def _assemble(sats, r_max, view, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m_az, m_rng,
               window_s, jd0, fr0, st: PassSettings) -> np.ndarray:
     """Pair rises with sets per object (cut at the window's edges) and give each pass
     its highest culmination."""
@@ -366,12 +366,12 @@ def _assemble(sats, r_max, view, n, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m
         by_el = np.argsort(m_el)  # higher ones assigned last win
         sel = by_el[valid[by_el]]
         best[where[sel]] = sel
+    t_max, el_max, az_max, rng_max = (np.zeros(len(rise_i)) for _ in range(4))
+    inner = best >= 0
+    t_max[inner], el_max[inner] = m_t[best[inner]], m_el[best[inner]]
+    az_max[inner], rng_max[inner] = m_az[best[inner]], m_rng[best[inner]]
     # passes without a culmination inside (cut by the window): the higher end
-    edge = np.flatnonzero(best < 0)
-    t_max = np.where(best >= 0, m_t[np.maximum(best, 0)] if len(m_t) else 0.0, 0.0)
-    el_max = np.where(best >= 0, m_el[np.maximum(best, 0)] if len(m_el) else 0.0, -90.0)
-    az_max = np.where(best >= 0, m_az[np.maximum(best, 0)] if len(m_az) else 0.0, 0.0)
-    rng_max = np.where(best >= 0, m_rng[np.maximum(best, 0)] if len(m_rng) else 0.0, 0.0)
+    edge = np.flatnonzero(~inner)
     if len(edge):
         o = p_obj[edge]
         a1, e1, r1 = _exact_angles(sats, r_max, view, o, p_rise[edge], jd0, fr0)
