@@ -12,6 +12,7 @@ Hierarchy::
     │   ├── FileFormatError            a whole file cannot be read (cut JSON, bad XML)
     │   └── TLEWriteError              an element set that has no TLE form
     ├── StoreError                     the catalog database cannot do what was asked
+    │   └── NotFoundError              no such object, run, event or job (HTTP 404)
     └── SourceError                    a provider fetch failed or was refused by policy
 
 Inside a batch, a bad record is not raised: parsers turn a ``RecordError`` into a
@@ -95,6 +96,10 @@ class TLEWriteError(InputError):
 
 class StoreError(OrbitwatchError):
     """The catalog database cannot do what was asked."""
+
+
+class NotFoundError(StoreError):
+    """What was asked for is not stored: an object, a screening run, an event, a job."""
 
 
 class SourceError(OrbitwatchError):

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from orbitwatch.catalog.store import CatalogStore
-from orbitwatch.errors import StoreError
+from orbitwatch.errors import NotFoundError
 from orbitwatch.screening.results import EVENT_DTYPE, ScreeningResult
 
 _SCHEMA = """
@@ -142,7 +142,7 @@ def load_run(store: CatalogStore, run_id: int, object_id: int | None = None,
     row = conn.execute("SELECT provenance_json FROM screening_runs WHERE run_id = ?",
                        (run_id,)).fetchone()
     if row is None:
-        raise StoreError(f"no screening run {run_id} in {store.path}")
+        raise NotFoundError(f"no screening run {run_id} in {store.path}")
     cols = ("norad_cat_id_1", "norad_cat_id_2", "tca_us", "miss_m", "rel_speed_m_s",
             "miss_r_m", "miss_t_m", "miss_n_m", "dse_1_days", "dse_2_days", "entry_s", "exit_s")
     data = conn.execute(

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from orbitwatch.access.regions import countries_data
-from orbitwatch.errors import StoreError
+from orbitwatch.errors import NotFoundError
 from orbitwatch.formats.elements import datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.propagation.frames import itrf_to_geodetic, teme_to_itrf
 from orbitwatch.propagation.sgp4_batch import MU_KM3_S2, satrec_from_elements
@@ -66,7 +66,7 @@ def object_details(state: State, norad_cat_id: Annotated[int, Path(ge=0, le=999_
         facts = next((f for f in found if f["NORAD_CAT_ID"] == norad_cat_id), None)
         sets = store.history(norad_cat_id)
     if facts is None and not sets:
-        raise StoreError(f"no object {norad_cat_id} in the catalog")
+        raise NotFoundError(f"no object {norad_cat_id} in the catalog")
     return {"object": facts or {"NORAD_CAT_ID": norad_cat_id},
             "element_set_count": len(sets),
             "element_sets": [_element_row(es) for es in reversed(sets[-history:])]}
@@ -86,7 +86,7 @@ def object_track(state: State, norad_cat_id: Annotated[int, Path(ge=0, le=999_99
         sets = [es for es in store.history(norad_cat_id)
                 if es.epoch_us <= datetime_to_us(t0 + timedelta(minutes=before_minutes))]
     if not sets:
-        raise StoreError(f"no element set of object {norad_cat_id} at or before "
+        raise NotFoundError(f"no element set of object {norad_cat_id} at or before "
                          f"{iso_ms(datetime_to_us(t0))}")
     es = sets[-1]
     n = min(int((minutes + before_minutes) * 60 // step_s) + 1, 5000)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from orbitwatch.errors import StoreError
+from orbitwatch.errors import NotFoundError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
 from orbitwatch.formats.elements import datetime_to_split_jd, us_to_datetime
 from orbitwatch.propagation.frames import rtn_basis, teme_to_itrf
@@ -60,7 +60,7 @@ def jobs(state: State) -> list[dict[str, Any]]:
 def job(state: State, job_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
     found = state.jobs.get(job_id)
     if found is None:
-        raise StoreError(f"no job {job_id}")
+        raise NotFoundError(f"no job {job_id}")
     return found.as_dict()
 
 
@@ -131,7 +131,7 @@ def run_events_csv(state: State, run_id: RunId, sort: Sort = "tca", desc: bool =
 def _event(state: ServiceState, run_id: int, event: int):
     report = state.report(run_id)
     if not 1 <= event <= len(report.rows):
-        raise StoreError(f"run {run_id} has no event {event} (it has {len(report.rows)})")
+        raise NotFoundError(f"run {run_id} has no event {event} (it has {len(report.rows)})")
     return report, report.rows[event - 1], report.states[event - 1]
 
 

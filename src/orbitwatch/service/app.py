@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from orbitwatch._version import __version__
 from orbitwatch.catalog import CatalogStore
-from orbitwatch.errors import InputError, OrbitwatchError, StoreError
+from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError
 from orbitwatch.service.api_access import router as access_router
 from orbitwatch.service.api_catalog import router as catalog_router
 from orbitwatch.service.api_runs import router as runs_router
@@ -46,8 +46,8 @@ def create_app(db_path: Path, *, workers: int | None = None) -> FastAPI:
     async def _bad_input(_: Request, exc: InputError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
-    @app.exception_handler(StoreError)
-    async def _not_found(_: Request, exc: StoreError) -> JSONResponse:
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
     @app.exception_handler(OrbitwatchError)

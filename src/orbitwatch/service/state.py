@@ -24,7 +24,7 @@ class SatelliteSet:
     """A snapshot with its satellites initialised once."""
 
     snapshot: Snapshot
-    array: SatrecArray
+    array: SatrecArray | None  # None for an empty snapshot
 
 
 @dataclass
