@@ -92,6 +92,11 @@ def hermite_positions(pos, vel, ok, t_s, h_s, out_pos, out_ok):
 #: every object instead (a handful of eccentric objects near perigee).
 WIDE_ERROR_KM = 25.0
 
+#: At most this share of the objects (the fastest, by chord) leave the grid in an interval,
+#: so that they do not set its cell size; N_BINS is the resolution of that choice.
+FAST_SHARE = 0.003
+N_BINS = 256
+
 #: Chords whose geocentric distance spans more than this (km: eccentric objects near
 #: perigee) go in a bucket's second list, so that their spread does not widen the
 #: radial window of searches among the near-circular majority.
@@ -234,7 +239,9 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     primary_mode = primary.any()
     n_stencil = 27 if primary_mode else 14
     wide = pos_err_km > WIDE_ERROR_KM
-    n_wide = wide.sum()
+    fast = np.zeros(n, np.bool_)
+    half_chord = np.zeros(n)
+    hist = np.zeros(N_BINS, np.int64)
     err_max = 0.0
     for i in range(n):
         if not wide[i] and pos_err_km[i] > err_max:
@@ -250,13 +257,14 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
         pa, pb = pb, pa
         ok_a, ok_b = ok_b, ok_a
         hermite_positions(pos, vel, ok, t_a + step_s, h_s, pb, ok_b)
-        chord_max = 0.0
+        chord_all = 0.0
         for i in range(n):
             if ok_a[i] and ok_b[i]:
                 hc = 0.5 * np.sqrt((pb[i, 0] - pa[i, 0]) ** 2 + (pb[i, 1] - pa[i, 1]) ** 2
                                    + (pb[i, 2] - pa[i, 2]) ** 2)
-                if hc > chord_max:
-                    chord_max = hc
+                half_chord[i] = hc
+                if hc > chord_all and not wide[i]:
+                    chord_all = hc
                 ra = np.sqrt(pa[i, 0] ** 2 + pa[i, 1] ** 2 + pa[i, 2] ** 2)
                 rb = np.sqrt(pb[i, 0] ** 2 + pb[i, 1] ** 2 + pb[i, 2] ** 2)
                 # a chord dips below its end points by at most half_chord^2 / (2 r)
@@ -264,6 +272,29 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                 r_hi[i] = max(ra, rb)
                 x[i] = (pos_err_km[i] * (1.0 + 2.0 * k_sag) + 4.0 * k_sag * hc
                         + 0.5 * (r_hi[i] - r_lo[i]))
+        # The fastest objects (at most FAST_SHARE of them: eccentric ones near perigee)
+        # would set the cell size for everybody; they leave the grid and search it
+        # with a stencil of their own reach, as the wide objects do.
+        hist[:] = 0
+        n_ok = 0
+        for i in range(n):
+            if ok_a[i] and ok_b[i] and not wide[i] and chord_all > 0.0:
+                n_ok += 1
+                hist[min(int(half_chord[i] / chord_all * N_BINS), N_BINS - 1)] += 1
+        cut = chord_all
+        above = 0
+        for b in range(N_BINS - 1, -1, -1):
+            if above + hist[b] > FAST_SHARE * n_ok:
+                cut = (b + 1) * chord_all / N_BINS
+                break
+            above += hist[b]
+        if cut > 0.97 * chord_all:  # not worth a second search
+            cut = chord_all
+        chord_max = 0.0
+        for i in range(n):
+            fast[i] = wide[i] or half_chord[i] > cut
+            if ok_a[i] and ok_b[i] and not fast[i] and half_chord[i] > chord_max:
+                chord_max = half_chord[i]
         # Largest centre distance at which a pair can still pass within the radius. Cells
         # twice that size: an object looks into a neighbouring cell only when it is
         # within reach of the faces between them (a partner there is within reach of
@@ -274,7 +305,7 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
         inv_cell = 1.0 / cell_km
         sub_start[:] = 0
         for i in range(n):
-            if not (ok_a[i] and ok_b[i]) or wide[i]:
+            if not (ok_a[i] and ok_b[i]) or fast[i]:
                 sub_of[i] = -1
                 continue
             cx = int(np.floor(0.5 * (pa[i, 0] + pb[i, 0]) * inv_cell))
@@ -303,10 +334,10 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                     a -= 1
                 s_rmid[a] = key
                 s_id[a] = i
-        # wide objects after the grid, tested against everything
+        # fast and wide objects after the grid
         a = n_grid
         for i in range(n):
-            if wide[i] and ok_a[i] and ok_b[i]:
+            if fast[i] and ok_a[i] and ok_b[i]:
                 s_id[a] = i
                 s_rmid[a] = 0.5 * (r_lo[i] + r_hi[i])
                 a += 1
@@ -404,20 +435,60 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                                               np.sqrt(ww) < slow_km_s,
                                               out_i, out_j, out_t, out_d, out_f)
             g0 = g1
-        # every pair with a wide object, taken from its grid partner (or the lower wide
-        # slot); in primary mode one of the two must be a primary
-        for a in range(n_valid if n_wide else 0):
-            for slot in range(max(n_grid, a + 1), n_valid):
-                if primary_mode and not (s_primary[a] or s_primary[slot]):
+        # every pair with a fast or wide object, taken from that object: the others
+        # off the grid one by one, the grid through every cell within its own reach
+        # (the same bound as reach_km, with its chord and error in place of the
+        # largest); in primary mode one of the two must be a primary
+        for f in range(n_grid, n_valid):
+            for slot in range(f + 1, n_valid):
+                if primary_mode and not (s_primary[f] or s_primary[slot]):
                     continue
-                d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
+                d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
                                        radius_km, sag, step_s)
                 if d >= 0.0:
                     if count == out_i.shape[0]:
                         out_i, out_j = _grown(out_i), _grown(out_j)
                         out_t, out_d, out_f = _grown(out_t), _grown(out_d), _grown(out_f)
-                    count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
+                    count = _emit(count, s_id[f], s_id[slot], t_a + s, d,
                                   np.sqrt(ww) < slow_km_s, out_i, out_j, out_t, out_d, out_f)
+            e = s_err[f] + err_max
+            tr = s_hc[f] + chord_max
+            reach_f = radius_km + e + tr + 1.1 * sag * (radius_km + 2.0 * e + 3.0 * tr) + 2e-3
+            r_mid = s_rmid[f]
+            lo0 = int(np.floor((s_mid[f, 0] - reach_f) * inv_cell))
+            hi0 = int(np.floor((s_mid[f, 0] + reach_f) * inv_cell))
+            lo1 = int(np.floor((s_mid[f, 1] - reach_f) * inv_cell))
+            hi1 = int(np.floor((s_mid[f, 1] + reach_f) * inv_cell))
+            lo2 = int(np.floor((s_mid[f, 2] - reach_f) * inv_cell))
+            hi2 = int(np.floor((s_mid[f, 2] + reach_f) * inv_cell))
+            for nx in range(lo0, hi0 + 1):
+                for ny in range(lo1, hi1 + 1):
+                    for nz in range(lo2, hi2 + 1):
+                        nb = 2 * _hash3(nx, ny, nz, bits)
+                        for sub in range(nb, nb + 2):
+                            margin = margin0 + s_x[f] + sub_reach[sub]
+                            for slot in range(sub_start[sub], sub_start[sub + 1]):
+                                if s_rmid[slot] > r_mid + margin:
+                                    break
+                                if (s_rmid[slot] < r_mid - margin
+                                        or s_cell[slot, 0] != nx or s_cell[slot, 1] != ny
+                                        or s_cell[slot, 2] != nz
+                                        or abs(s_mid[slot, 0] - s_mid[f, 0]) > reach_f
+                                        or abs(s_mid[slot, 1] - s_mid[f, 1]) > reach_f
+                                        or abs(s_mid[slot, 2] - s_mid[f, 2]) > reach_f):
+                                    continue
+                                if primary_mode and not (s_primary[f] or s_primary[slot]):
+                                    continue
+                                d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo,
+                                                       s_rhi, radius_km, sag, step_s)
+                                if d >= 0.0:
+                                    if count == out_i.shape[0]:
+                                        out_i, out_j = _grown(out_i), _grown(out_j)
+                                        out_t, out_d = _grown(out_t), _grown(out_d)
+                                        out_f = _grown(out_f)
+                                    count = _emit(count, s_id[f], s_id[slot], t_a + s, d,
+                                                  np.sqrt(ww) < slow_km_s, out_i, out_j,
+                                                  out_t, out_d, out_f)
     return count, out_i, out_j, out_t, out_d, out_f
 
 
