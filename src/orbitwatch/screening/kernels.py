@@ -170,6 +170,17 @@ def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
     return count + 1
 
 
+@nb.njit(cache=True, inline="always")
+def _record(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
+    """Record a candidate, doubling the arrays first when they are full; returns the new
+    count and the (possibly new) arrays."""
+    if count == out_i.shape[0]:
+        out_i, out_j = _grown(out_i), _grown(out_j)
+        out_t, out_d, out_f = _grown(out_t), _grown(out_d), _grown(out_f)
+    count = _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f)
+    return count, out_i, out_j, out_t, out_d, out_f
+
+
 @nb.njit(cache=True)
 def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, primary,
           capacity):
@@ -427,13 +438,9 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                             d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo,
                                                    s_rhi, radius_km, sag, step_s)
                             if d >= 0.0:
-                                if count == out_i.shape[0]:
-                                    out_i, out_j = _grown(out_i), _grown(out_j)
-                                    out_t, out_d = _grown(out_t), _grown(out_d)
-                                    out_f = _grown(out_f)
-                                count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
-                                              np.sqrt(ww) < slow_km_s,
-                                              out_i, out_j, out_t, out_d, out_f)
+                                count, out_i, out_j, out_t, out_d, out_f = _record(
+                                    count, s_id[a], s_id[slot], t_a + s, d, np.sqrt(ww) < slow_km_s,
+                                    out_i, out_j, out_t, out_d, out_f)
             g0 = g1
         # every pair with a fast or wide object, taken from that object: the others
         # off the grid one by one, the grid through every cell within its own reach
@@ -446,11 +453,9 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                 d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
                                        radius_km, sag, step_s)
                 if d >= 0.0:
-                    if count == out_i.shape[0]:
-                        out_i, out_j = _grown(out_i), _grown(out_j)
-                        out_t, out_d, out_f = _grown(out_t), _grown(out_d), _grown(out_f)
-                    count = _emit(count, s_id[f], s_id[slot], t_a + s, d,
-                                  np.sqrt(ww) < slow_km_s, out_i, out_j, out_t, out_d, out_f)
+                    count, out_i, out_j, out_t, out_d, out_f = _record(
+                        count, s_id[f], s_id[slot], t_a + s, d, np.sqrt(ww) < slow_km_s,
+                        out_i, out_j, out_t, out_d, out_f)
             e = s_err[f] + err_max
             tr = s_hc[f] + chord_max
             reach_f = radius_km + e + tr + 1.1 * sag * (radius_km + 2.0 * e + 3.0 * tr) + 2e-3
@@ -482,13 +487,10 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
                                 d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo,
                                                        s_rhi, radius_km, sag, step_s)
                                 if d >= 0.0:
-                                    if count == out_i.shape[0]:
-                                        out_i, out_j = _grown(out_i), _grown(out_j)
-                                        out_t, out_d = _grown(out_t), _grown(out_d)
-                                        out_f = _grown(out_f)
-                                    count = _emit(count, s_id[f], s_id[slot], t_a + s, d,
-                                                  np.sqrt(ww) < slow_km_s, out_i, out_j,
-                                                  out_t, out_d, out_f)
+                                    count, out_i, out_j, out_t, out_d, out_f = _record(
+                                        count, s_id[f], s_id[slot], t_a + s, d,
+                                        np.sqrt(ww) < slow_km_s,
+                                        out_i, out_j, out_t, out_d, out_f)
     return count, out_i, out_j, out_t, out_d, out_f
 
 
