@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -85,8 +86,6 @@ def test_positions_for_the_globe(catalog_db: Path):
     assert n > 1400 and len(pos["p0_km"]) == len(pos["p1_km"]) == 3 * n
     # 60 s apart in the Earth-fixed frame: LEO objects moved hundreds of km, nothing
     # faster than escape speed, geosynchronous ones little
-    import numpy as np
-
     p0 = np.reshape(pos["p0_km"], (-1, 3))
     d = np.linalg.norm(np.reshape(pos["p1_km"], (-1, 3)) - p0, axis=1)
     radius = np.linalg.norm(p0, axis=1)

@@ -120,9 +120,11 @@ def imaging_windows(elements: Sequence[ElementSet], region: Region, sensor: Sens
             windows += _windows_of(elements[i_sat], tt[ks], seen, off, step_s,
                                    start_us, len(lon), r_itrf[i_sat, ks])
     windows = _merge_across_days(windows, step_s)
-    windows.sort(key=lambda w: w["ENTRY_UTC"])
-    return ImagingResult(windows, _revisit(windows, start_us, window_s), region, len(lon),
-                         spacing)
+    windows.sort(key=lambda w: w["_t0"])
+    revisit = _revisit(windows, window_s)
+    for w in windows:
+        del w["_covered"], w["_t0"], w["_t1"]
+    return ImagingResult(windows, revisit, region, len(lon), spacing)
 
 
 def _bounding_caps(region: Region) -> list[tuple[np.ndarray, float]]:
@@ -186,41 +188,34 @@ def _windows_of(es: ElementSet, t: np.ndarray, seen: np.ndarray, off: np.ndarray
             "COVERED_FRACTION": round(float(covered.sum()) / n_points, 4),
             "BEST_OFF_NADIR_DEG": round(best, 2),
             "ALTITUDE_KM": round(float(alt), 1),
-            "_covered": covered,
+            # kept for merging and revisit, dropped before the windows are returned
+            "_covered": covered, "_t0": float(t[run[0]]), "_t1": float(t[run[-1]]),
         })
     return out
 
 
 def _merge_across_days(windows: list[dict], step_s: float) -> list[dict]:
-    """Join a satellite's windows cut by the day blocks (exit and entry one step apart)."""
-    windows.sort(key=lambda w: (w["NORAD_CAT_ID"], w["ENTRY_UTC"]))
+    """Join a satellite's windows cut by the day blocks (exit and entry one step apart);
+    drops the private keys."""
+    windows.sort(key=lambda w: (w["NORAD_CAT_ID"], w["_t0"]))
     out: list[dict] = []
     for w in windows:
         prev = out[-1] if out else None
         if prev and prev["NORAD_CAT_ID"] == w["NORAD_CAT_ID"] and \
-                _gap_s(prev["EXIT_UTC"], w["ENTRY_UTC"]) <= step_s * 1.5:
+                w["_t0"] - prev["_t1"] <= step_s * 1.5:
             prev["_covered"] = prev["_covered"] | w["_covered"]
-            prev["EXIT_UTC"] = w["EXIT_UTC"]
-            prev["DURATION_S"] = _gap_s(prev["ENTRY_UTC"], w["EXIT_UTC"])
+            prev["_t1"], prev["EXIT_UTC"] = w["_t1"], w["EXIT_UTC"]
+            prev["DURATION_S"] = prev["_t1"] - prev["_t0"]
             prev["COVERED_FRACTION"] = round(float(prev["_covered"].mean()), 4)
             prev["BEST_OFF_NADIR_DEG"] = min(prev["BEST_OFF_NADIR_DEG"], w["BEST_OFF_NADIR_DEG"])
             continue
         out.append(w)
-    for w in out:
-        w.pop("_covered")
     return out
 
 
-def _gap_s(a: str, b: str) -> float:
-    fa = datetime.fromisoformat(a.replace("Z", "+00:00"))
-    fb = datetime.fromisoformat(b.replace("Z", "+00:00"))
-    return (fb - fa).total_seconds()
-
-
-def _revisit(windows: list[dict], start_us: int, window_s: float) -> dict:
+def _revisit(windows: list[dict], window_s: float) -> dict:
     """Gaps between accesses by any satellite (hours): the union of all windows."""
-    spans = sorted((_gap_s(iso_ms(start_us), w["ENTRY_UTC"]),
-                    _gap_s(iso_ms(start_us), w["EXIT_UTC"])) for w in windows)
+    spans = sorted((w["_t0"], w["_t1"]) for w in windows)
     merged: list[list[float]] = []
     for a, b in spans:
         if merged and a <= merged[-1][1]:

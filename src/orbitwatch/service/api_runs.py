@@ -16,6 +16,7 @@ from orbitwatch.errors import NotFoundError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
 from orbitwatch.formats.elements import datetime_to_split_jd, us_to_datetime
 from orbitwatch.propagation.frames import rtn_basis, teme_to_itrf
+from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.screening.runs import list_runs
@@ -141,8 +142,6 @@ def run_event(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=1
     """One event with its encounter geometry: both objects' ITRF positions (km) from
     ``half_minutes`` before to after TCA, the miss vector and relative velocity in the
     first object's RTN frame (m, m/s)."""
-    from orbitwatch.propagation.sgp4_batch import satrec_from_elements
-
     _, row, st = _event(state, run_id, event)
     tca = us_to_datetime(st["tca_us"])
     jd0, fr0 = datetime_to_split_jd(tca)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,6 @@ class Job:
     progress: float = 0.0  # fraction of the window's chunks screened
     run_id: int | None = None
     error: str | None = None
-    created: float = field(default_factory=time.time)
-    finished: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"job_id": self.job_id, "state": self.state, "progress": round(self.progress, 4),
@@ -94,5 +91,3 @@ class JobManager:
                 job.state, job.error = "failed", str(exc)
             except Exception as exc:  # a job thread must report, not vanish
                 job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
-            finally:
-                job.finished = time.time()
