@@ -16,7 +16,7 @@ from orbitwatch.formats.cdm import read_cdm
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.risk.from_cdm import cdm_pc_foster, cdm_states
 from orbitwatch.risk.maxpc import frisbee_max_pc, max_pc_over_scale
-from orbitwatch.risk.pc2d import pc_circle, pc_foster
+from orbitwatch.risk.pc2d import pc_circle, pc_foster, pc_square
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +109,36 @@ def test_itrf_cdm_relative_state_matches_the_message(shared_data):
     assert np.allclose(basis @ (s.v2 - s.v1), given_v, atol=0.06)
 
 
+def test_cspoc_cdm_pc_is_foster_over_the_square_around_the_hard_body(shared_data):
+    """CSpOC's stated Pc (4.450713e-3) is Foster's integral over the square of half-side
+    5 m + 5 m around the miss point, not over the disk (3.50e-3, 21 % lower)."""
+    path = (shared_data / "ccsds" / "orekit_style_test_messages" / "cdm"
+            / "ION_SCV8_vs_STARLINK_1233.txt")
+    cdm = read_cdm(path.read_text(), source=path.name)
+    hbr, _ = cdm.hbr_with_source()
+    square = cdm_pc_foster(cdm, hbr, "square")
+    assert rel(square, cdm.collision_probability) <= 0.01
+    assert rel(cdm_pc_foster(cdm, hbr), cdm.collision_probability) > 0.1
+
+
+def test_square_region_matches_cara_pc2d_foster_validation_case():
+    """Pc2D_Foster.m's own validation cases 1 and 2 (HBRType 'circle' and 'square'), km."""
+    r1 = [378.39559, 4305.721887, 5752.767554]
+    v1 = [2.360800244, 5.580331936, -4.322349039]
+    r2 = [374.5180598, 4307.560983, 5751.130418]
+    v2 = [-5.388125081, -3.946827739, 3.322820358]
+    c1 = np.array([[44.5757544811362, 81.6751751052616, -67.8687662707124],
+                   [81.6751751052616, 158.453402956163, -128.616921644857],
+                   [-67.8687662707124, -128.616921644858, 105.490542562701]])
+    c2 = np.array([[2.31067077720423, 1.69905293875632, -1.4170164577661],
+                   [1.69905293875632, 1.24957388457206, -1.04174164279599],
+                   [-1.4170164577661, -1.04174164279599, 0.869260558223714]])
+    assert rel(pc_foster(r1, v1, c1, r2, v2, c2, 0.020), 2.7060234765697e-05) <= 1e-9
+    assert rel(pc_foster(r1, v1, c1, r2, v2, c2, 0.020, "square"), 3.4453464970356e-05) <= 1e-9
+    with pytest.raises(ValueError, match="shape"):
+        pc_foster(r1, v1, c1, r2, v2, c2, 0.020, "hexagon")
+
+
 covariances = st.tuples(st.floats(1.0, 1e4), st.floats(1.0, 1e4), st.floats(-0.95, 0.95))
 
 
@@ -146,3 +176,16 @@ def test_frisbee_maximum_bounds_the_unknown_covariance(miss, cov, hbr, s):
     worst = frisbee_max_pc(m, c2, hbr)
     assert worst.pc >= pc_circle(m, c2 + s * s * np.outer(u, u), hbr) * (1 - 1e-6)
     assert worst.pc >= pc_circle(m, c2, hbr) * (1 - 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(miss=st.tuples(st.floats(-300, 300), st.floats(-300, 300)), cov=covariances,
+       hbr=st.floats(0.5, 50.0))
+def test_square_holds_the_disk_and_sits_in_the_disk_around_it(miss, cov, hbr):
+    """disk(r) inside square(r) inside disk(r * sqrt 2): the Pc's are in that order."""
+    sx, sz, rho = cov
+    c2 = np.array([[sx, rho * math.sqrt(sx * sz)], [rho * math.sqrt(sx * sz), sz]])
+    m = np.array(miss)
+    inner, square = pc_circle(m, c2, hbr), pc_square(m, c2, hbr)
+    outer = pc_circle(m, c2, hbr * math.sqrt(2.0))
+    assert inner * (1 - 1e-9) <= square <= outer * (1 + 1e-9) + 1e-300

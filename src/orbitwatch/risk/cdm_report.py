@@ -13,7 +13,7 @@ from orbitwatch.formats.cdm import Cdm, read_cdm
 from orbitwatch.risk.encounter import encounter_plane
 from orbitwatch.risk.from_cdm import cdm_states
 from orbitwatch.risk.maxpc import frisbee_max_pc, max_pc_over_scale
-from orbitwatch.risk.pc2d import pc_circle
+from orbitwatch.risk.pc2d import pc_circle, pc_square
 
 #: SANA registry names of the methods (CCSDS 508.0-B-1 COLLISION_PROBABILITY_METHOD).
 FOSTER = "FOSTER-1992"
@@ -38,7 +38,9 @@ def _hbr(cdm: Cdm, hbr_m: float | None) -> tuple[float, str]:
 
 
 def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
-    """One row per method: Pc, what it assumes, and the CDM's own Pc."""
+    """One row per method and hard-body region shape: Pc, what it assumes, and the CDM's
+    own Pc. Foster's Pc is given over the disk of the hard-body radius (CARA's convention)
+    and over the square around it (CSpOC's: their messages' Pc is reproduced by it)."""
     hbr, hbr_source = _hbr(cdm, hbr_m)
     s = cdm_states(cdm)
     known = [bool(np.any(o.covariance_rtn[:3, :3])) for o in cdm.objects]
@@ -56,7 +58,7 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
     try:
         plane = encounter_plane(s.r1, s.v1, s.r2, s.v2, s.cov1[:3, :3] + s.cov2[:3, :3])
     except ValueError:
-        return [{**base, "method": FOSTER, "pc": math.nan,
+        return [{**base, "method": FOSTER, "hbr_shape": "circle", "pc": math.nan,
                  "covariance": "undefined: zero relative velocity, no encounter plane"}]
     kinds = "/".join(o.covariance_method for o in cdm.objects)
     # CALCULATED: from orbit determination (real); DEFAULT: a default value (assumed)
@@ -64,20 +66,24 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
             else "assumed")
     if all(known):
         best = max_pc_over_scale(plane.miss, plane.covariance, hbr)
+        both = f"{kind}: both from the CDM (COVARIANCE_METHOD {kinds})"
         return [
-            {**base, "method": FOSTER, "pc": pc_circle(plane.miss, plane.covariance, hbr),
-             "covariance": f"{kind}: both from the CDM (COVARIANCE_METHOD {kinds})"},
-            {**base, "method": ALFANO_MAX, "pc": best.pc,
+            {**base, "method": FOSTER, "hbr_shape": "circle",
+             "pc": pc_circle(plane.miss, plane.covariance, hbr), "covariance": both},
+            # CSpOC's stated Pc is this one (see orbitwatch.risk.pc2d)
+            {**base, "method": FOSTER, "hbr_shape": "square",
+             "pc": pc_square(plane.miss, plane.covariance, hbr), "covariance": both},
+            {**base, "method": ALFANO_MAX, "hbr_shape": "circle", "pc": best.pc,
              "covariance": f"maximum over the size of the CDM's covariance (scale "
                            f"{best.scale:.3g} at the maximum)"},
         ]
     if any(known):
         which = 1 if known[0] else 2
         worst = frisbee_max_pc(plane.miss, plane.covariance, hbr)
-        return [{**base, "method": FRISBEE_MAX, "pc": worst.pc,
+        return [{**base, "method": FRISBEE_MAX, "hbr_shape": "circle", "pc": worst.pc,
                  "covariance": f"real for object {which} only; the other's is the worst "
                                f"case (sigma {worst.scale:.3g} m along the miss line)"}]
-    return [{**base, "method": FOSTER, "pc": math.nan,
+    return [{**base, "method": FOSTER, "hbr_shape": "circle", "pc": math.nan,
              "covariance": "none: both covariances are zero"}]
 
 

@@ -48,7 +48,9 @@ def cdm_states(cdm: Cdm) -> CdmStates:
     return CdmStates(*out)
 
 
-def cdm_pc_foster(cdm: Cdm, hbr_m: float) -> float:
-    """Foster 2D Pc of the CDM's conjunction with combined hard-body radius ``hbr_m``."""
+def cdm_pc_foster(cdm: Cdm, hbr_m: float, shape: str = "circle") -> float:
+    """Foster 2D Pc of the CDM's conjunction with combined hard-body radius ``hbr_m`` (m),
+    over the disk of that radius or (``shape="square"``, as CSpOC's messages) the square
+    around it."""
     s = cdm_states(cdm)
-    return pc_foster(s.r1, s.v1, s.cov1, s.r2, s.v2, s.cov2, hbr_m)
+    return pc_foster(s.r1, s.v1, s.cov1, s.r2, s.v2, s.cov2, hbr_m, shape)

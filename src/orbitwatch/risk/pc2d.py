@@ -1,8 +1,12 @@
 """Collision probability of a short encounter (Foster 1992; Chan 2008): the mass of the
-relative-position Gaussian in the encounter plane that falls inside the hard-body disk.
+relative-position Gaussian in the encounter plane that falls inside the hard-body region.
 
-Same quantity as CARA's Pc2D_Foster and PcCircle (NASA CARA Analysis Tools), computed by
-adaptive quadrature to a relative accuracy of about 1e-12.
+The region is the disk of the combined hard-body radius (:func:`pc_circle`, CARA's
+Pc2D_Foster and PcCircle) or the square that circumscribes it (:func:`pc_square`, CARA's
+Pc2D_Foster with HBRType 'square'), whose sides are parallel and normal to the miss
+vector. CSpOC's CDMs state Foster Pc values that the square reproduces and the disk does
+not (ION SCV-008 / STARLINK-1233: 4.450e-3 for 4.451e-3 stated, the disk gives 3.50e-3).
+Both are computed by adaptive quadrature to a relative accuracy of about 1e-12.
 """
 
 from __future__ import annotations
@@ -59,12 +63,59 @@ def pc_circle(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> float:
     return min(max(value, 0.0), 1.0)
 
 
-def pc_foster(r1, v1, cov1, r2, v2, cov2, hbr: float) -> float:
+def pc_square(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> float:
+    """Probability that X ~ N(miss, cov2) lies in the square of half-side ``hbr`` centred
+    on the origin with one pair of sides normal to ``miss`` (the encounter frame's x axis
+    in CARA's Pc2D_Foster). Same units as :func:`pc_circle`; its area is 4/pi that of the
+    disk, so for a small region the Pc is about 1.27 times the disk's."""
+    if hbr <= 0.0:
+        return 0.0
+    miss = np.asarray(miss, float)
+    norm = float(np.linalg.norm(miss))
+    u = miss / norm if norm > 0.0 else np.array([1.0, 0.0])
+    turn = np.array([u, [-u[1], u[0]]])  # rows: along the miss, across it
+    c = turn @ np.asarray(cov2, float) @ turn.T
+    vals = np.linalg.eigvalsh(c)
+    floor = EIGEN_FLOOR * max(vals.max(), 0.0) + 1e-300
+    s_a = math.sqrt(max(c[0, 0], floor))
+    # across the miss, given the coordinate along it: a normal law in closed form
+    slope = c[0, 1] / (s_a * s_a)
+    s_c = math.sqrt(max(c[1, 1] - slope * c[0, 1], floor))
+    m_a = norm
+
+    def integrand(a: float) -> float:
+        density = math.exp(-0.5 * ((a - m_a) / s_a) ** 2) / (s_a * math.sqrt(2 * math.pi))
+        centre = slope * (a - m_a)
+        return density * _interval_mass((-hbr - centre) / s_c, (hbr - centre) / s_c)
+
+    points = [p for p in (m_a - 5 * s_a, m_a, m_a + 5 * s_a) if -hbr < p < hbr]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        value, _ = integrate.quad(integrand, -hbr, hbr, points=points or None, epsabs=0.0,
+                                  epsrel=1e-12, limit=400)
+    return min(max(value, 0.0), 1.0)
+
+
+#: Hard-body region shapes: the disk of the combined radius, or the square around it.
+HBR_SHAPES = ("circle", "square")
+
+
+def pc_in_region(miss: np.ndarray, cov2: np.ndarray, hbr: float, shape: str = "circle") -> float:
+    """:func:`pc_circle` or :func:`pc_square`, by the name of the hard-body region."""
+    if shape == "circle":
+        return pc_circle(miss, cov2, hbr)
+    if shape == "square":
+        return pc_square(miss, cov2, hbr)
+    raise ValueError(f"hard-body region shape {shape!r}: expected one of {HBR_SHAPES}")
+
+
+def pc_foster(r1, v1, cov1, r2, v2, cov2, hbr: float, shape: str = "circle") -> float:
     """Foster 2D Pc of two objects at TCA: inertial positions and velocities, their 3x3
     (or 6x6; the position block is used) inertial covariances, and the combined hard-body
-    radius, all in one length unit (m or km). NaN when the relative velocity is zero
-    (no encounter plane; CARA's tools give NaN too)."""
+    radius, all in one length unit (m or km). ``shape`` is the hard-body region, "circle"
+    or "square" (see the module). NaN when the relative velocity is zero (no encounter
+    plane; CARA's tools give NaN too)."""
     if not np.linalg.norm(np.asarray(v2, float) - np.asarray(v1, float)) > 0.0:
         return math.nan
     plane = encounter_plane(r1, v1, r2, v2, np.asarray(cov1)[:3, :3] + np.asarray(cov2)[:3, :3])
-    return pc_circle(plane.miss, plane.covariance, hbr)
+    return pc_in_region(plane.miss, plane.covariance, hbr, shape)
