@@ -59,10 +59,15 @@ FLAG_SLOW = 1  # relative speed below the formation threshold at the interval ce
 
 
 @nb.njit(cache=True, inline="always")
+def _cell_key(cx: int, cy: int, cz: int) -> int:
+    """A cell's 21-bit coordinates packed in one integer."""
+    return ((cx & 0x1FFFFF) << 42) | ((cy & 0x1FFFFF) << 21) | (cz & 0x1FFFFF)
+
+
+@nb.njit(cache=True, inline="always")
 def _hash3(cx: int, cy: int, cz: int, bits: int) -> int:
-    """Bucket of a cell: its 21-bit coordinates packed in 64 bits, Fibonacci hashing."""
-    key = ((np.uint64(cx & 0x1FFFFF) << np.uint64(42)) | (np.uint64(cy & 0x1FFFFF) << np.uint64(21))
-           | np.uint64(cz & 0x1FFFFF))
+    """Bucket of a cell: its packed coordinates, Fibonacci hashing."""
+    key = np.uint64(_cell_key(cx, cy, cz))
     return int((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits))
 
 
@@ -108,13 +113,16 @@ def _chord_test(a, b, s_a, s_w, s_hc, s_err, s_rlo, s_rhi, radius_km, sag, step_
     """Whether the relative chord of objects ``a`` and ``b`` (slots of the gathered
     arrays) can come within ``radius_km``: returns ``(d, s, ww)``, the chord's least
     distance (km, negative when rejected), its time from the interval start (s) and
-    the squared relative chord speed (km^2/s^2)."""
+    the squared relative chord speed (km^2/s^2).
+
+    Without branches: nearly every pair tested is rejected, by a test that cannot be
+    predicted, so computing all of them costs less than a mispredicted early exit."""
     err = s_err[a] + s_err[b]
+    travel = s_hc[a] + s_hc[b]
     # radial separation: |d| >= ||r_j| - |r_i|| along both chords
     gap = max(s_rlo[b] - s_rhi[a], s_rlo[a] - s_rhi[b])
-    reach = 4.0 * (s_hc[a] + s_hc[b])
-    if gap > radius_km + err + 1e-3 + sag * 1.05 * (radius_km + 2 * err + reach):
-        return -1.0, 0.0, 0.0
+    radial_ok = gap <= (radius_km + err + 1e-3
+                        + sag * 1.05 * (radius_km + 2.0 * err + 4.0 * travel))
     # relative chord: d(s) = da + w s, s in [0, step]
     dax = s_a[b, 0] - s_a[a, 0]
     day = s_a[b, 1] - s_a[a, 1]
@@ -122,33 +130,25 @@ def _chord_test(a, b, s_a, s_w, s_hc, s_err, s_rlo, s_rhi, radius_km, sag, step_
     wx = s_w[b, 0] - s_w[a, 0]
     wy = s_w[b, 1] - s_w[a, 1]
     wz = s_w[b, 2] - s_w[a, 2]
-    travel = s_hc[a] + s_hc[b]
     lim = radius_km + err + travel + 1.1 * sag * (radius_km + 2.0 * err + 3.0 * travel) + 2e-3
     half = 0.5 * step_s
     mx = dax + wx * half
     my = day + wy * half
     mz = daz + wz * half
-    if mx * mx + my * my + mz * mz > lim * lim:
-        return -1.0, 0.0, 0.0
+    middle_ok = mx * mx + my * my + mz * mz <= lim * lim
     ww = wx * wx + wy * wy + wz * wz
-    s = 0.0
-    if ww > 0.0:
-        s = -(dax * wx + day * wy + daz * wz) / ww
-        if s > step_s:
-            s = step_s
-        elif s < 0.0:
-            s = 0.0
+    # ww is 0 only when w is, and then so is the dot product
+    s = min(max(-(dax * wx + day * wy + daz * wz) / max(ww, 1e-300), 0.0), step_s)
     mx = dax + wx * s
     my = day + wy * s
     mz = daz + wz * s
     d = np.sqrt(mx * mx + my * my + mz * mz)
-    sep = max(np.sqrt(dax * dax + day * day + daz * daz),
-              np.sqrt((dax + wx * step_s) ** 2 + (day + wy * step_s) ** 2
-                      + (daz + wz * step_s) ** 2)) + err
-    pad = err + sag * sep * 1.05 + 1e-3
-    if d > radius_km + pad:
-        return -1.0, 0.0, 0.0
-    return d, s, ww
+    sep2 = max(dax * dax + day * day + daz * daz,
+               (dax + wx * step_s) ** 2 + (day + wy * step_s) ** 2 + (daz + wz * step_s) ** 2)
+    pad = err + sag * (np.sqrt(sep2) + err) * 1.05 + 1e-3
+    if radial_ok & middle_ok & (d <= radius_km + pad):
+        return d, s, ww
+    return -1.0, s, ww
 
 
 @nb.njit(cache=True)
@@ -161,7 +161,10 @@ def _grown(arr):
 
 @nb.njit(cache=True, inline="always")
 def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
-    """Record candidate number ``count`` (the arrays have room); returns the new count."""
+    """Record candidate number ``count`` (the caller has checked there is room); returns
+    the new count. The arrays are never replaced inside the searches: numba counts the
+    references of an array variable reassigned in a loop on every pass, which cost more
+    than the chord tests themselves."""
     out_i[count] = min(i, j)
     out_j[count] = max(i, j)
     out_t[count] = t
@@ -170,15 +173,150 @@ def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
     return count + 1
 
 
-@nb.njit(cache=True, inline="always")
-def _record(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
-    """Record a candidate, doubling the arrays first when they are full; returns the new
-    count and the (possibly new) arrays."""
-    if count == out_i.shape[0]:
-        out_i, out_j = _grown(out_i), _grown(out_j)
-        out_t, out_d, out_f = _grown(out_t), _grown(out_d), _grown(out_f)
-    count = _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f)
-    return count, out_i, out_j, out_t, out_d, out_f
+@nb.njit(cache=True)
+def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, bits, reach_km,
+                margin0, radius_km, sag, step_s, slow_km_s):
+    """Candidates among the objects on the grid in one interval (see :func:`sweep`).
+
+    One group of slots sharing a cell at a time (a sub-bucket, or one object of a bucket
+    that holds several cells), so that each neighbouring bucket is looked up once per
+    group; in each of its two sorted lists only the slice of mid radii that can pass the
+    radial-gap test is read. Returns the new count, or -1 when ``out`` is full."""
+    (s_id, s_key, s_a, s_w, s_hc, s_err, s_primary, s_rlo, s_rhi, s_rmid, s_x, s_mid,
+     s_near, hits) = slots
+    sub_start, sub_of, sub_reach = table
+    out_i, out_j, out_t, out_d, out_f = out
+    capacity = out_i.shape[0]
+    g0 = 0
+    while g0 < n_grid:
+        sb = sub_of[s_id[g0]]
+        g_end = sub_start[sb + 1]
+        g1 = g_end
+        for a in range(g0 + 1, g_end):
+            if s_key[a] != s_key[g0]:
+                g1 = g0 + 1
+                break
+        g_x = 0.0
+        for a in range(g0, g1):
+            g_x = max(g_x, s_x[a])
+        key = s_key[g0]
+        cx = key >> 42
+        cy = (key >> 21) & 0x1FFFFF
+        cz = key & 0x1FFFFF
+        for q in range(n_stencil):
+            nx = cx + _STENCIL[q, 0]
+            ny = cy + _STENCIL[q, 1]
+            nz = cz + _STENCIL[q, 2]
+            n_key = _cell_key(nx, ny, nz)
+            nb = 2 * _hash3(nx, ny, nz, bits)
+            for sub in range(nb, nb + 2):
+                lo = sub_start[sub]
+                hi = sub_start[sub + 1]
+                if lo == hi:
+                    continue
+                # the window's lower end, with the group's largest x, only rises
+                margin_max = margin0 + g_x + sub_reach[sub]
+                for a in range(g0, g1):
+                    if (primary_mode and not s_primary[a]) or _NEED[q] & ~s_near[a]:
+                        continue
+                    margin = margin0 + s_x[a] + sub_reach[sub]
+                    r_mid = s_rmid[a]
+                    while lo < hi and s_rmid[lo] < r_mid - margin_max:
+                        lo += 1
+                    first = lo
+                    if q == 0 and not primary_mode and first <= a:
+                        first = a + 1  # own cell: each pair once
+                    # the slots in the radial window, of this cell and in the box of
+                    # the reach, gathered without branches (the tests are unpredictable)
+                    n_hits = 0
+                    r_top = r_mid + margin
+                    r_bottom = r_mid - margin
+                    mx, my, mz = s_mid[a, 0], s_mid[a, 1], s_mid[a, 2]
+                    for slot in range(first, hi):
+                        if s_rmid[slot] > r_top:
+                            break
+                        hits[n_hits] = slot
+                        n_hits += ((s_rmid[slot] >= r_bottom) & (s_key[slot] == n_key)
+                                   & (abs(s_mid[slot, 0] - mx) <= reach_km)
+                                   & (abs(s_mid[slot, 1] - my) <= reach_km)
+                                   & (abs(s_mid[slot, 2] - mz) <= reach_km))
+                    for h in range(n_hits):
+                        slot = hits[h]
+                        if primary_mode and (slot == a or (s_primary[slot]
+                                                           and s_id[slot] < s_id[a])):
+                            continue  # a pair of two primaries: from its lower index
+                        d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
+                                               radius_km, sag, step_s)
+                        if d >= 0.0:
+                            if count == capacity:
+                                return -1
+                            count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
+                                          np.sqrt(ww) < slow_km_s,
+                                          out_i, out_j, out_t, out_d, out_f)
+        g0 = g1
+    return count
+
+
+@nb.njit(cache=True)
+def _off_grid_pairs(slots, table, count, out, t_a, n_grid, n_valid, primary_mode, bits,
+                    inv_cell, err_max, chord_max, margin0, radius_km, sag, step_s, slow_km_s):
+    """Candidates with a fast or wide object in one interval, taken from that object:
+    the others off the grid one by one, the grid through every cell within its own reach
+    (the same bound as the grid's reach, with its chord and error in place of the
+    largest); in primary mode one of the two must be a primary. Returns the new count, or
+    -1 when ``out`` is full."""
+    (s_id, s_key, s_a, s_w, s_hc, s_err, s_primary, s_rlo, s_rhi, s_rmid, s_x, s_mid,
+     _, _) = slots
+    sub_start, _, sub_reach = table
+    out_i, out_j, out_t, out_d, out_f = out
+    capacity = out_i.shape[0]
+    for f in range(n_grid, n_valid):
+        for slot in range(f + 1, n_valid):
+            if primary_mode and not (s_primary[f] or s_primary[slot]):
+                continue
+            d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
+                                   radius_km, sag, step_s)
+            if d >= 0.0:
+                if count == capacity:
+                    return -1
+                count = _emit(count, s_id[f], s_id[slot], t_a + s, d, np.sqrt(ww) < slow_km_s,
+                              out_i, out_j, out_t, out_d, out_f)
+        e = s_err[f] + err_max
+        tr = s_hc[f] + chord_max
+        reach_f = radius_km + e + tr + 1.1 * sag * (radius_km + 2.0 * e + 3.0 * tr) + 2e-3
+        r_mid = s_rmid[f]
+        lo0 = int(np.floor((s_mid[f, 0] - reach_f) * inv_cell))
+        hi0 = int(np.floor((s_mid[f, 0] + reach_f) * inv_cell))
+        lo1 = int(np.floor((s_mid[f, 1] - reach_f) * inv_cell))
+        hi1 = int(np.floor((s_mid[f, 1] + reach_f) * inv_cell))
+        lo2 = int(np.floor((s_mid[f, 2] - reach_f) * inv_cell))
+        hi2 = int(np.floor((s_mid[f, 2] + reach_f) * inv_cell))
+        for nx in range(lo0, hi0 + 1):
+            for ny in range(lo1, hi1 + 1):
+                for nz in range(lo2, hi2 + 1):
+                    n_key = _cell_key(nx, ny, nz)
+                    nb = 2 * _hash3(nx, ny, nz, bits)
+                    for sub in range(nb, nb + 2):
+                        margin = margin0 + s_x[f] + sub_reach[sub]
+                        for slot in range(sub_start[sub], sub_start[sub + 1]):
+                            if s_rmid[slot] > r_mid + margin:
+                                break
+                            if (s_rmid[slot] < r_mid - margin or s_key[slot] != n_key
+                                    or abs(s_mid[slot, 0] - s_mid[f, 0]) > reach_f
+                                    or abs(s_mid[slot, 1] - s_mid[f, 1]) > reach_f
+                                    or abs(s_mid[slot, 2] - s_mid[f, 2]) > reach_f):
+                                continue
+                            if primary_mode and not (s_primary[f] or s_primary[slot]):
+                                continue
+                            d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo,
+                                                   s_rhi, radius_km, sag, step_s)
+                            if d >= 0.0:
+                                if count == capacity:
+                                    return -1
+                                count = _emit(count, s_id[f], s_id[slot], t_a + s, d,
+                                              np.sqrt(ww) < slow_km_s,
+                                              out_i, out_j, out_t, out_d, out_f)
+    return count
 
 
 @nb.njit(cache=True)
@@ -235,7 +373,8 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
     x = np.empty(n)
     # per-step copies in bucket order, so that a bucket's objects sit together in memory
     s_id = np.empty(n, np.int32)
-    s_cell = np.empty((n, 3), np.int32)
+    s_key = np.empty(n, np.int64)  # the cell, packed as in _cell_key
+    hits = np.empty(n, np.int32)  # slots of one bucket slice that pass the box test
     s_a = np.empty((n, 3))
     s_w = np.empty((n, 3))  # chord velocity (km/s)
     s_hc = np.empty(n)
@@ -357,8 +496,8 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
             sub_reach[sub_of[s_id[a]]] = 0.0
         for a in range(n_valid):
             i = s_id[a]
+            s_key[a] = _cell_key(cell[i, 0], cell[i, 1], cell[i, 2])
             for c in range(3):
-                s_cell[a, c] = cell[i, c]
                 s_a[a, c] = pa[i, c]
                 s_w[a, c] = (pb[i, c] - pa[i, c]) / step_s
             s_hc[a] = 0.5 * step_s * np.sqrt(s_w[a, 0] ** 2 + s_w[a, 1] ** 2 + s_w[a, 2] ** 2)
@@ -379,118 +518,23 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
             if a < n_grid:
                 sb = sub_of[i]
                 sub_reach[sb] = max(sub_reach[sb], x[i])
-        # Grid pairs, one group of slots sharing a cell at a time (a sub-bucket, or one
-        # object of a bucket that holds several cells), so that each neighbouring bucket
-        # is looked up once per group; in each of its two sorted lists only the slice
-        # of mid radii that can pass the radial-gap test is read.
-        g0 = 0
-        while g0 < n_grid:
-            sb = sub_of[s_id[g0]]
-            g_end = sub_start[sb + 1]
-            g1 = g_end
-            for a in range(g0 + 1, g_end):
-                if (s_cell[a, 0] != s_cell[g0, 0] or s_cell[a, 1] != s_cell[g0, 1]
-                        or s_cell[a, 2] != s_cell[g0, 2]):
-                    g1 = g0 + 1
-                    break
-            g_x = 0.0
-            for a in range(g0, g1):
-                g_x = max(g_x, s_x[a])
-            cx = s_cell[g0, 0]
-            cy = s_cell[g0, 1]
-            cz = s_cell[g0, 2]
-            for q in range(n_stencil):
-                nx = cx + _STENCIL[q, 0]
-                ny = cy + _STENCIL[q, 1]
-                nz = cz + _STENCIL[q, 2]
-                nb = 2 * _hash3(nx, ny, nz, bits)
-                for sub in range(nb, nb + 2):
-                    lo = sub_start[sub]
-                    hi = sub_start[sub + 1]
-                    if lo == hi:
-                        continue
-                    # the window's lower end, with the group's largest x, only rises
-                    margin_max = margin0 + g_x + sub_reach[sub]
-                    for a in range(g0, g1):
-                        if (primary_mode and not s_primary[a]) or _NEED[q] & ~s_near[a]:
-                            continue
-                        margin = margin0 + s_x[a] + sub_reach[sub]
-                        r_mid = s_rmid[a]
-                        while lo < hi and s_rmid[lo] < r_mid - margin_max:
-                            lo += 1
-                        first = lo
-                        if q == 0 and not primary_mode and first <= a:
-                            first = a + 1  # own cell: each pair once
-                        for slot in range(first, hi):
-                            if s_rmid[slot] > r_mid + margin:
-                                break
-                            if s_rmid[slot] < r_mid - margin:
-                                continue
-                            if (s_cell[slot, 0] != nx or s_cell[slot, 1] != ny
-                                    or s_cell[slot, 2] != nz
-                                    or abs(s_mid[slot, 0] - s_mid[a, 0]) > reach_km
-                                    or abs(s_mid[slot, 1] - s_mid[a, 1]) > reach_km
-                                    or abs(s_mid[slot, 2] - s_mid[a, 2]) > reach_km):
-                                continue
-                            if primary_mode and (slot == a or (s_primary[slot]
-                                                               and s_id[slot] < s_id[a])):
-                                continue  # a pair of two primaries: from its lower index
-                            d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo,
-                                                   s_rhi, radius_km, sag, step_s)
-                            if d >= 0.0:
-                                count, out_i, out_j, out_t, out_d, out_f = _record(
-                                    count, s_id[a], s_id[slot], t_a + s, d, np.sqrt(ww) < slow_km_s,
-                                    out_i, out_j, out_t, out_d, out_f)
-            g0 = g1
-        # every pair with a fast or wide object, taken from that object: the others
-        # off the grid one by one, the grid through every cell within its own reach
-        # (the same bound as reach_km, with its chord and error in place of the
-        # largest); in primary mode one of the two must be a primary
-        for f in range(n_grid, n_valid):
-            for slot in range(f + 1, n_valid):
-                if primary_mode and not (s_primary[f] or s_primary[slot]):
-                    continue
-                d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
-                                       radius_km, sag, step_s)
-                if d >= 0.0:
-                    count, out_i, out_j, out_t, out_d, out_f = _record(
-                        count, s_id[f], s_id[slot], t_a + s, d, np.sqrt(ww) < slow_km_s,
-                        out_i, out_j, out_t, out_d, out_f)
-            e = s_err[f] + err_max
-            tr = s_hc[f] + chord_max
-            reach_f = radius_km + e + tr + 1.1 * sag * (radius_km + 2.0 * e + 3.0 * tr) + 2e-3
-            r_mid = s_rmid[f]
-            lo0 = int(np.floor((s_mid[f, 0] - reach_f) * inv_cell))
-            hi0 = int(np.floor((s_mid[f, 0] + reach_f) * inv_cell))
-            lo1 = int(np.floor((s_mid[f, 1] - reach_f) * inv_cell))
-            hi1 = int(np.floor((s_mid[f, 1] + reach_f) * inv_cell))
-            lo2 = int(np.floor((s_mid[f, 2] - reach_f) * inv_cell))
-            hi2 = int(np.floor((s_mid[f, 2] + reach_f) * inv_cell))
-            for nx in range(lo0, hi0 + 1):
-                for ny in range(lo1, hi1 + 1):
-                    for nz in range(lo2, hi2 + 1):
-                        nb = 2 * _hash3(nx, ny, nz, bits)
-                        for sub in range(nb, nb + 2):
-                            margin = margin0 + s_x[f] + sub_reach[sub]
-                            for slot in range(sub_start[sub], sub_start[sub + 1]):
-                                if s_rmid[slot] > r_mid + margin:
-                                    break
-                                if (s_rmid[slot] < r_mid - margin
-                                        or s_cell[slot, 0] != nx or s_cell[slot, 1] != ny
-                                        or s_cell[slot, 2] != nz
-                                        or abs(s_mid[slot, 0] - s_mid[f, 0]) > reach_f
-                                        or abs(s_mid[slot, 1] - s_mid[f, 1]) > reach_f
-                                        or abs(s_mid[slot, 2] - s_mid[f, 2]) > reach_f):
-                                    continue
-                                if primary_mode and not (s_primary[f] or s_primary[slot]):
-                                    continue
-                                d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo,
-                                                       s_rhi, radius_km, sag, step_s)
-                                if d >= 0.0:
-                                    count, out_i, out_j, out_t, out_d, out_f = _record(
-                                        count, s_id[f], s_id[slot], t_a + s, d,
-                                        np.sqrt(ww) < slow_km_s,
-                                        out_i, out_j, out_t, out_d, out_f)
+        slots = (s_id, s_key, s_a, s_w, s_hc, s_err, s_primary, s_rlo, s_rhi, s_rmid, s_x,
+                 s_mid, s_near, hits)
+        table = (sub_start, sub_of, sub_reach)
+        while True:  # the outputs grow here, between intervals (see _emit)
+            out = (out_i, out_j, out_t, out_d, out_f)
+            found = _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil,
+                                primary_mode, bits, reach_km, margin0, radius_km, sag, step_s,
+                                slow_km_s)
+            if found >= 0:
+                found = _off_grid_pairs(slots, table, found, out, t_a, n_grid, n_valid,
+                                        primary_mode, bits, inv_cell, err_max, chord_max,
+                                        margin0, radius_km, sag, step_s, slow_km_s)
+            if found >= 0:
+                count = found
+                break
+            out_i, out_j = _grown(out_i), _grown(out_j)
+            out_t, out_d, out_f = _grown(out_t), _grown(out_d), _grown(out_f)
     return count, out_i, out_j, out_t, out_d, out_f
 
 
