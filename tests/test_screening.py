@@ -55,7 +55,7 @@ def dense_reference(dense_subset):
     return reference_events(satrecs, jd0, fr0, REFERENCE_WINDOW.total_seconds(), 5.0)
 
 
-# 60 s is the detection interval of catalogs up to DENSE_CATALOG_OBJECTS, 30 s above
+# 60 s is the default detection interval; 30 s is a setting a user may choose
 @pytest.mark.parametrize("step_s", [60.0, 30.0])
 def test_fast_screener_matches_brute_force_reference(dense_subset, dense_reference, step_s):
     at = REFERENCE_AT

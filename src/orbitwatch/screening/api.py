@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -34,7 +33,6 @@ from orbitwatch.propagation.sgp4_batch import (
 from orbitwatch.screening.engine import (
     ChunkOutput,
     EngineSettings,
-    detection_step_s,
     min_per_pair,
     run_chunks,
 )
@@ -90,8 +88,6 @@ def screen(
         primary=np.zeros(len(elements), bool),
     )
     scope = _select_primaries(objects, n_cat, primaries, owners, name_pattern)
-    if settings.step_s is None:
-        settings = replace(settings, step_s=detection_step_s(len(elements)))
     if len(elements) < 2:
         raise InputError(f"nothing to screen: {len(elements)} object(s) in the snapshot")
     jd0, fr0 = datetime_to_split_jd(start)

@@ -35,7 +35,7 @@ from orbitwatch.screening.refine import refine_tca
 class EngineSettings:
     """Numerical settings (docs/screening.md says how each enters the detection bound)."""
 
-    step_s: float | None = None  # detection interval; None: detection_step_s(n_objects)
+    step_s: float = 60.0  # detection interval (docs/screening.md: why 60 s at every size)
     sample_s: float = 240.0  # SGP4 sample spacing; Hermite in between
     chunk_s: float = 6 * 3600.0  # time per work unit
     slow_km_s: float = 0.010  # below this relative speed a pair is a formation pair
@@ -43,19 +43,6 @@ class EngineSettings:
     error_floor_km: float = 0.020  # GEO resonance steps: up to 11 m seen at 240 s
     diverged_km: float = 50.0  # an error estimate above this is no orbit (code DIVERGED)
     workers: int | None = None  # None: all cores
-
-
-#: Above this many objects the detection interval halves to 30 s. A sweep's pair tests per
-#: interval grow with the square of the chord length (cells span two chords), its fixed
-#: cost per interval with the catalog; measured per 6 h chunk (docs/benchmarks.md): the
-#: real 24k catalog sweeps in 3.9 s at 60 s and 5.5 s at 30 s, 30k synthetic objects
-#: 6.1 s at either, 100k synthetic objects 52 s at 60 s and 37 s at 30 s.
-DENSE_CATALOG_OBJECTS = 40_000
-
-
-def detection_step_s(n_objects: int) -> float:
-    """The detection interval (s) the screener uses for a catalog of ``n_objects``."""
-    return 30.0 if n_objects > DENSE_CATALOG_OBJECTS else 60.0
 
 
 @dataclass(slots=True)
@@ -196,8 +183,6 @@ def run_chunks(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ChunkOutput]:
     """Screen every chunk of the window; in worker processes when more than one."""
-    if settings.step_s is None:
-        raise ValueError("run_chunks needs a detection step: resolve it with detection_step_s")
     bounds = chunk_bounds(window_s, settings.chunk_s, settings.step_s)
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(bounds)))
