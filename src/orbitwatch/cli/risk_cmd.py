@@ -22,7 +22,8 @@ def risk_cmd(cdm_files: tuple[Path, ...], hbr_m: float | None, fmt: str) -> None
     """Collision probability of each CDM (KVN or XML) by each method, next to the Pc
     the message reports. Pc is Foster's 2D (FOSTER-1992) on the CDM's covariance, over the
     disk of the hard-body radius (CARA's convention) and over the square around it (CSpOC's
-    convention), and the maximum over that covariance's size (ALFANO-2005)."""
+    convention), the maximum over that covariance's size (ALFANO-2005), and Hall's 3D Nc
+    (HALL-3D-NC), which also holds for slow and long encounters."""
     result = cdm_files_risk(list(cdm_files), hbr_m)
     click.echo(render(result.rows, fmt, title="Collision probability"), nl=False)
     for message in result.errors:

@@ -13,12 +13,15 @@ from orbitwatch.formats.cdm import Cdm, read_cdm
 from orbitwatch.risk.encounter import encounter_plane
 from orbitwatch.risk.from_cdm import cdm_states
 from orbitwatch.risk.maxpc import frisbee_max_pc, max_pc_over_scale
+from orbitwatch.risk.montecarlo import MU_M3_S2
+from orbitwatch.risk.nc3d import pc3d_nc
 from orbitwatch.risk.pc2d import pc_circle, pc_square
 
 #: SANA registry names of the methods (CCSDS 508.0-B-1 COLLISION_PROBABILITY_METHOD).
 FOSTER = "FOSTER-1992"
 ALFANO_MAX = "ALFANO-2005"
 FRISBEE_MAX = "FRISBEE-MAX"  # not in the SANA registry; CARA's FrisbeeMaxPc
+HALL_3D = "HALL-3D-NC"  # not in the SANA registry; CARA's Pc3D_Hall
 
 
 @dataclass(slots=True)
@@ -37,10 +40,22 @@ def _hbr(cdm: Cdm, hbr_m: float | None) -> tuple[float, str]:
                      "(COMMENT HBR or exclusion-volume radii); give one with --hbr")
 
 
+def _half_period_s(r: np.ndarray, v: np.ndarray) -> float:
+    """Half the two-body orbital period of a state (m, m/s): the span around TCA that
+    belongs to this conjunction; the next pass of the pair is another one. A hyperbolic
+    state gets one hour."""
+    energy = 0.5 * float(v @ v) - MU_M3_S2 / float(np.linalg.norm(r))
+    if energy >= 0.0:
+        return 3600.0
+    a = -MU_M3_S2 / (2.0 * energy)
+    return math.pi * math.sqrt(a**3 / MU_M3_S2)
+
+
 def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
     """One row per method and hard-body region shape: Pc, what it assumes, and the CDM's
     own Pc. Foster's Pc is given over the disk of the hard-body radius (CARA's convention)
-    and over the square around it (CSpOC's: their messages' Pc is reproduced by it)."""
+    and over the square around it (CSpOC's: their messages' Pc is reproduced by it); Hall's
+    3D Nc checks the 2D method's assumptions (they fail for slow, long encounters)."""
     hbr, hbr_source = _hbr(cdm, hbr_m)
     s = cdm_states(cdm)
     known = [bool(np.any(o.covariance_rtn[:3, :3])) for o in cdm.objects]
@@ -76,6 +91,11 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
             {**base, "method": ALFANO_MAX, "hbr_shape": "circle", "pc": best.pc,
              "covariance": f"maximum over the size of the CDM's covariance (scale "
                            f"{best.scale:.3g} at the maximum)"},
+            {**base, "method": HALL_3D, "hbr_shape": "sphere",
+             "pc": pc3d_nc(s.r1, s.v1, s.cov1, s.r2, s.v2, s.cov2, hbr,
+                           half_window_s=_half_period_s(s.r1, s.v1)).pc,
+             "covariance": f"{both}; position and velocity, two-body motion within half "
+                           "an orbit of TCA"},
         ]
     if any(known):
         which = 1 if known[0] else 2

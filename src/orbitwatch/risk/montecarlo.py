@@ -39,10 +39,9 @@ def _stumpff(psi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return c, s
 
 
-def kepler_positions(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray,
-                     mu: float = MU_M3_S2) -> np.ndarray:
-    """Two-body positions at times ``dt`` (s, shape (..., )) from states r0, v0 (m, m/s,
-    shape (..., 3), broadcast against dt)."""
+def _universal(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray, mu: float):
+    """Lagrange coefficients f, g (and the quantities their rates need) of two-body motion
+    over ``dt`` by the universal variable (Vallado, algorithm 8)."""
     r0n = np.linalg.norm(r0, axis=-1)
     vr0 = np.einsum("...k,...k->...", r0, v0) / r0n
     alpha = 2.0 / r0n - np.einsum("...k,...k->...", v0, v0) / mu
@@ -63,7 +62,27 @@ def kepler_positions(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray,
     c, s = _stumpff(psi)
     f = 1 - chi * chi / r0n * c
     g = dt - chi**3 / sqmu * s
+    return f, g, chi, psi, c, s, r0n
+
+
+def kepler_positions(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray,
+                     mu: float = MU_M3_S2) -> np.ndarray:
+    """Two-body positions at times ``dt`` (s, shape (..., )) from states r0, v0 (m, m/s,
+    shape (..., 3), broadcast against dt)."""
+    f, g, *_ = _universal(r0, v0, dt, mu)
     return f[..., None] * r0 + g[..., None] * v0
+
+
+def kepler_states(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray,
+                  mu: float = MU_M3_S2) -> tuple[np.ndarray, np.ndarray]:
+    """Two-body positions and velocities (m, m/s) at times ``dt`` (s), as
+    :func:`kepler_positions`."""
+    f, g, chi, psi, c, s, r0n = _universal(r0, v0, dt, mu)
+    r = f[..., None] * r0 + g[..., None] * v0
+    rn = np.linalg.norm(r, axis=-1)
+    f_dot = math.sqrt(mu) / (rn * r0n) * chi * (psi * s - 1.0)
+    g_dot = 1.0 - chi * chi / rn * c
+    return r, f_dot[..., None] * r0 + g_dot[..., None] * v0
 
 
 @dataclass(frozen=True, slots=True)
