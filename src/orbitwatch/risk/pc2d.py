@@ -33,6 +33,25 @@ def _interval_mass(lo: float, hi: float) -> float:
     return float(1.0 - special.ndtr(lo) - special.ndtr(-hi))
 
 
+def _over_strips(mean: float, sigma: float, hbr: float, strip) -> float:
+    """Integral over u in [-hbr, hbr] of the N(mean, sigma^2) density of u times
+    ``strip(u)``, the probability of the region's strip at u given u; to a relative 1e-12,
+    clipped to [0, 1]."""
+
+    def integrand(u: float) -> float:
+        density = math.exp(-0.5 * ((u - mean) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+        return density * strip(u)
+
+    points = [p for p in (mean - 5 * sigma, mean, mean + 5 * sigma) if -hbr < p < hbr]
+    with warnings.catch_warnings():
+        # at extreme aspect ratios quad reports that roundoff stops it short of 1e-12;
+        # what it returns is still good to about 1e-10
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        value, _ = integrate.quad(integrand, -hbr, hbr, points=points or None, epsabs=0.0,
+                                  epsrel=1e-12, limit=400)
+    return min(max(value, 0.0), 1.0)
+
+
 def pc_circle(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> float:
     """Probability that X ~ N(miss, cov2) in the plane lies within ``hbr`` of the origin.
 
@@ -48,19 +67,11 @@ def pc_circle(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> float:
     s_out, s_in = math.sqrt(vals[outer]), math.sqrt(vals[inner])
     m_out, m_in = m[outer], m[inner]
 
-    def integrand(u: float) -> float:
+    def strip(u: float) -> float:
         half = math.sqrt(max(hbr * hbr - u * u, 0.0))
-        density = math.exp(-0.5 * ((u - m_out) / s_out) ** 2) / (s_out * math.sqrt(2 * math.pi))
-        return density * _interval_mass((-half - m_in) / s_in, (half - m_in) / s_in)
+        return _interval_mass((-half - m_in) / s_in, (half - m_in) / s_in)
 
-    points = [p for p in (m_out - 5 * s_out, m_out, m_out + 5 * s_out) if -hbr < p < hbr]
-    with warnings.catch_warnings():
-        # at extreme aspect ratios quad reports that roundoff stops it short of 1e-12;
-        # what it returns is still good to about 1e-10
-        warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        value, _ = integrate.quad(integrand, -hbr, hbr, points=points or None, epsabs=0.0,
-                                  epsrel=1e-12, limit=400)
-    return min(max(value, 0.0), 1.0)
+    return _over_strips(m_out, s_out, hbr, strip)
 
 
 def pc_square(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> float:
@@ -83,17 +94,11 @@ def pc_square(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> float:
     s_c = math.sqrt(max(c[1, 1] - slope * c[0, 1], floor))
     m_a = norm
 
-    def integrand(a: float) -> float:
-        density = math.exp(-0.5 * ((a - m_a) / s_a) ** 2) / (s_a * math.sqrt(2 * math.pi))
+    def strip(a: float) -> float:
         centre = slope * (a - m_a)
-        return density * _interval_mass((-hbr - centre) / s_c, (hbr - centre) / s_c)
+        return _interval_mass((-hbr - centre) / s_c, (hbr - centre) / s_c)
 
-    points = [p for p in (m_a - 5 * s_a, m_a, m_a + 5 * s_a) if -hbr < p < hbr]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        value, _ = integrate.quad(integrand, -hbr, hbr, points=points or None, epsabs=0.0,
-                                  epsrel=1e-12, limit=400)
-    return min(max(value, 0.0), 1.0)
+    return _over_strips(m_a, s_a, hbr, strip)
 
 
 #: Hard-body region shapes: the disk of the combined radius, or the square around it.

@@ -173,6 +173,21 @@ def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
     return count + 1
 
 
+@nb.njit(cache=True, inline="always")
+def _test_pair(a, b, slots, t_a, radius_km, sag, step_s, slow_km_s, count, out):
+    """Chord-test slots ``a`` and ``b`` of one interval starting at ``t_a`` (s) and record
+    the pair when it passes; returns the new count, or -1 when ``out`` is full."""
+    s_id, _, s_a, s_w, s_hc, s_err, _, s_rlo, s_rhi = slots[:9]
+    d, s, ww = _chord_test(a, b, s_a, s_w, s_hc, s_err, s_rlo, s_rhi, radius_km, sag, step_s)
+    if d < 0.0:
+        return count
+    out_i, out_j, out_t, out_d, out_f = out
+    if count == out_i.shape[0]:
+        return -1
+    return _emit(count, s_id[a], s_id[b], t_a + s, d, np.sqrt(ww) < slow_km_s,
+                 out_i, out_j, out_t, out_d, out_f)
+
+
 @nb.njit(cache=True)
 def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, bits, reach_km,
                 margin0, radius_km, sag, step_s, slow_km_s):
@@ -182,11 +197,9 @@ def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, 
     that holds several cells), so that each neighbouring bucket is looked up once per
     group; in each of its two sorted lists only the slice of mid radii that can pass the
     radial-gap test is read. Returns the new count, or -1 when ``out`` is full."""
-    (s_id, s_key, s_a, s_w, s_hc, s_err, s_primary, s_rlo, s_rhi, s_rmid, s_x, s_mid,
-     s_near, hits) = slots
+    s_id, s_key, s_primary = slots[0], slots[1], slots[6]
+    s_rmid, s_x, s_mid, s_near, hits = slots[9:]
     sub_start, sub_of, sub_reach = table
-    out_i, out_j, out_t, out_d, out_f = out
-    capacity = out_i.shape[0]
     g0 = 0
     while g0 < n_grid:
         sb = sub_of[s_id[g0]]
@@ -245,14 +258,10 @@ def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, 
                         if primary_mode and (slot == a or (s_primary[slot]
                                                            and s_id[slot] < s_id[a])):
                             continue  # a pair of two primaries: from its lower index
-                        d, s, ww = _chord_test(a, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
-                                               radius_km, sag, step_s)
-                        if d >= 0.0:
-                            if count == capacity:
-                                return -1
-                            count = _emit(count, s_id[a], s_id[slot], t_a + s, d,
-                                          np.sqrt(ww) < slow_km_s,
-                                          out_i, out_j, out_t, out_d, out_f)
+                        count = _test_pair(a, slot, slots, t_a, radius_km, sag, step_s,
+                                           slow_km_s, count, out)
+                        if count < 0:
+                            return -1
         g0 = g1
     return count
 
@@ -265,22 +274,17 @@ def _off_grid_pairs(slots, table, count, out, t_a, n_grid, n_valid, primary_mode
     (the same bound as the grid's reach, with its chord and error in place of the
     largest); in primary mode one of the two must be a primary. Returns the new count, or
     -1 when ``out`` is full."""
-    (s_id, s_key, s_a, s_w, s_hc, s_err, s_primary, s_rlo, s_rhi, s_rmid, s_x, s_mid,
-     _, _) = slots
+    s_key, s_hc, s_err, s_primary = slots[1], slots[4], slots[5], slots[6]
+    s_rmid, s_x, s_mid = slots[9:12]
     sub_start, _, sub_reach = table
-    out_i, out_j, out_t, out_d, out_f = out
-    capacity = out_i.shape[0]
     for f in range(n_grid, n_valid):
         for slot in range(f + 1, n_valid):
             if primary_mode and not (s_primary[f] or s_primary[slot]):
                 continue
-            d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo, s_rhi,
-                                   radius_km, sag, step_s)
-            if d >= 0.0:
-                if count == capacity:
-                    return -1
-                count = _emit(count, s_id[f], s_id[slot], t_a + s, d, np.sqrt(ww) < slow_km_s,
-                              out_i, out_j, out_t, out_d, out_f)
+            count = _test_pair(f, slot, slots, t_a, radius_km, sag, step_s, slow_km_s, count,
+                               out)
+            if count < 0:
+                return -1
         e = s_err[f] + err_max
         tr = s_hc[f] + chord_max
         reach_f = radius_km + e + tr + 1.1 * sag * (radius_km + 2.0 * e + 3.0 * tr) + 2e-3
@@ -308,14 +312,10 @@ def _off_grid_pairs(slots, table, count, out, t_a, n_grid, n_valid, primary_mode
                                 continue
                             if primary_mode and not (s_primary[f] or s_primary[slot]):
                                 continue
-                            d, s, ww = _chord_test(f, slot, s_a, s_w, s_hc, s_err, s_rlo,
-                                                   s_rhi, radius_km, sag, step_s)
-                            if d >= 0.0:
-                                if count == capacity:
-                                    return -1
-                                count = _emit(count, s_id[f], s_id[slot], t_a + s, d,
-                                              np.sqrt(ww) < slow_km_s,
-                                              out_i, out_j, out_t, out_d, out_f)
+                            count = _test_pair(f, slot, slots, t_a, radius_km, sag, step_s,
+                                               slow_km_s, count, out)
+                            if count < 0:
+                                return -1
     return count
 
 
