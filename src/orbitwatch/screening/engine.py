@@ -106,11 +106,12 @@ class _Context:
             st.slow_km_s, self.primary, 1 << 16)
         ci, cj, ct, cd, cf = ci[:count], cj[:count], ct[:count] + start_s, cd[:count], cf[:count]
         slow = cf == kernels.FLAG_SLOW
-        fast = ~slow
-        # one guess per pair and interval neighbourhood: the closest chord
-        fi, fj, ft, fd = ci[fast], cj[fast], ct[fast], cd[fast]
-        order = np.lexsort((ft, fj, fi))
-        fi, fj, ft, fd = fi[order], fj[order], ft[order], fd[order]
+        # one guess per pair and interval neighbourhood: the closest chord. Slow chords
+        # are refined too: an approach's class (event, or formation pair) is decided by
+        # its relative speed at TCA, which a chord's mean speed only approximates, so
+        # that the class does not depend on where the intervals fall
+        order = np.lexsort((ct, cj, ci))
+        fi, fj, ft = ci[order], cj[order], ct[order]
         new = np.ones(len(fi), bool)
         new[1:] = (fi[1:] != fi[:-1]) | (fj[1:] != fj[:-1]) | (ft[1:] - ft[:-1] > st.step_s)
         fi, fj, ft = fi[new], fj[new], ft[new]
@@ -127,11 +128,18 @@ class _Context:
         ref = refine_tca(self.satrecs, fi, fj, guess, self.jd0, self.fr0,
                          self.r_max, max_step_s=st.step_s)
         miss = np.linalg.norm(ref.position_2_km - ref.position_1_km, axis=1)
-        keep = (ref.converged & (miss <= self.radius_km)
-                & (ref.tca_s >= start_s - 1.0) & (ref.tca_s < end_s + 1.0))
-        si, sj, stt, sd = min_per_pair(ci[slow], cj[slow], ct[slow], cd[slow])
+        speed = np.linalg.norm(ref.velocity_2_km_s - ref.velocity_1_km_s, axis=1)
+        within = (ref.converged & (miss <= self.radius_km)
+                  & (ref.tca_s >= start_s - 1.0) & (ref.tca_s < end_s + 1.0))
+        keep = within & (speed >= st.slow_km_s)
+        slower = within & ~keep  # within the radius, but a formation pair at TCA
+        si, sj, stt, sd = min_per_pair(np.concatenate((ci[slow], fi[slower])),
+                                       np.concatenate((cj[slow], fj[slower])),
+                                       np.concatenate((ct[slow], ref.tca_s[slower])),
+                                       np.concatenate((cd[slow], miss[slower])))
         counts = {
-            "candidates": int(fast.sum()),
+            "candidates": int((~slow).sum()),
+            "formation_records": int(slow.sum()),
             "beyond_on_interpolants": int(far.sum()),
             "refined": len(fi),
             "not_converged": int((~ref.converged & ~ref.failed).sum()),
