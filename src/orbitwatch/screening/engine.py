@@ -105,13 +105,15 @@ class _Context:
             pos, vel, ok, st.sample_s, st.step_s, n_steps, pos_err, self.radius_km,
             st.slow_km_s, self.primary, 1 << 16)
         ci, cj, ct, cd, cf = ci[:count], cj[:count], ct[:count] + start_s, cd[:count], cf[:count]
-        slow = cf == kernels.FLAG_SLOW
+        slow = cf != 0
         # one guess per pair and interval neighbourhood: the closest chord. Slow chords
-        # are refined too: an approach's class (event, or formation pair) is decided by
-        # its relative speed at TCA, which a chord's mean speed only approximates, so
-        # that the class does not depend on where the intervals fall
-        order = np.lexsort((ct, cj, ci))
-        fi, fj, ft = ci[order], cj[order], ct[order]
+        # are refined too (not the still ones): an approach's class (event, or formation
+        # pair) is decided by its relative speed at TCA, which a chord's mean speed only
+        # approximates, so that the class does not depend on where the intervals fall
+        moving = cf != kernels.FLAG_STILL
+        fi, fj, ft = ci[moving], cj[moving], ct[moving]
+        order = np.lexsort((ft, fj, fi))
+        fi, fj, ft = fi[order], fj[order], ft[order]
         new = np.ones(len(fi), bool)
         new[1:] = (fi[1:] != fi[:-1]) | (fj[1:] != fj[:-1]) | (ft[1:] - ft[:-1] > st.step_s)
         fi, fj, ft = fi[new], fj[new], ft[new]

@@ -55,7 +55,9 @@ def _need_mask(offset) -> int:
 _NEED = np.array([_need_mask(o) for o in _STENCIL], dtype=np.int64)
 
 #: Flags of a detection record.
-FLAG_SLOW = 1  # relative speed below the formation threshold at the interval centre
+FLAG_SLOW = 1  # chord relative speed below the formation threshold
+FLAG_STILL = 2  # below half of it: within 5 km, a pair's speed changes by well under 1 m/s
+#                 over an interval, so its speed at TCA is below the threshold too
 
 
 @nb.njit(cache=True, inline="always")
@@ -160,7 +162,7 @@ def _grown(arr):
 
 
 @nb.njit(cache=True, inline="always")
-def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
+def _emit(count, i, j, t, d, flag, out_i, out_j, out_t, out_d, out_f):
     """Record candidate number ``count`` (the caller has checked there is room); returns
     the new count. The arrays are never replaced inside the searches: numba counts the
     references of an array variable reassigned in a loop on every pass, which cost more
@@ -169,7 +171,7 @@ def _emit(count, i, j, t, d, slow, out_i, out_j, out_t, out_d, out_f):
     out_j[count] = max(i, j)
     out_t[count] = t
     out_d[count] = d
-    out_f[count] = FLAG_SLOW if slow else 0
+    out_f[count] = flag
     return count + 1
 
 
@@ -184,8 +186,9 @@ def _test_pair(a, b, slots, t_a, radius_km, sag, step_s, slow_km_s, count, out):
     out_i, out_j, out_t, out_d, out_f = out
     if count == out_i.shape[0]:
         return -1
-    return _emit(count, s_id[a], s_id[b], t_a + s, d, np.sqrt(ww) < slow_km_s,
-                 out_i, out_j, out_t, out_d, out_f)
+    speed = np.sqrt(ww)
+    flag = FLAG_STILL if speed < 0.5 * slow_km_s else (FLAG_SLOW if speed < slow_km_s else 0)
+    return _emit(count, s_id[a], s_id[b], t_a + s, d, flag, out_i, out_j, out_t, out_d, out_f)
 
 
 @nb.njit(cache=True)
@@ -342,7 +345,8 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
 
     Returns ``(count, i, j, t_s, d_km, flags)``: per candidate the object indices
     (i < j), the time of the chord's closest approach (s from the chunk start), its
-    distance, and FLAG_SLOW when the chord's relative speed is below ``slow_km_s``.
+    distance, and FLAG_SLOW when the chord's relative speed is below ``slow_km_s`` (FLAG_STILL
+    below half of it).
     The arrays start with room for ``capacity`` and double when full; the first
     ``count`` entries are filled.
     """
