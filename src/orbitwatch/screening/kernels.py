@@ -56,8 +56,7 @@ _NEED = np.array([_need_mask(o) for o in _STENCIL], dtype=np.int64)
 
 #: Flags of a detection record.
 FLAG_SLOW = 1  # chord relative speed below the formation threshold
-FLAG_STILL = 2  # below half of it: within 5 km, a pair's speed changes by well under 1 m/s
-#                 over an interval, so its speed at TCA is below the threshold too
+FLAG_STILL = 2  # so far below it that the speed at a TCA in the interval is below it too
 
 
 @nb.njit(cache=True, inline="always")
@@ -176,9 +175,10 @@ def _emit(count, i, j, t, d, flag, out_i, out_j, out_t, out_d, out_f):
 
 
 @nb.njit(cache=True, inline="always")
-def _test_pair(a, b, slots, t_a, radius_km, sag, step_s, slow_km_s, count, out):
+def _test_pair(a, b, slots, t_a, radius_km, sag, step_s, speeds, count, out):
     """Chord-test slots ``a`` and ``b`` of one interval starting at ``t_a`` (s) and record
-    the pair when it passes; returns the new count, or -1 when ``out`` is full."""
+    the pair when it passes, flagged by its chord speed against ``speeds`` (the formation
+    and the still thresholds, km/s); returns the new count, or -1 when ``out`` is full."""
     s_id, _, s_a, s_w, s_hc, s_err, _, s_rlo, s_rhi = slots[:9]
     d, s, ww = _chord_test(a, b, s_a, s_w, s_hc, s_err, s_rlo, s_rhi, radius_km, sag, step_s)
     if d < 0.0:
@@ -186,14 +186,15 @@ def _test_pair(a, b, slots, t_a, radius_km, sag, step_s, slow_km_s, count, out):
     out_i, out_j, out_t, out_d, out_f = out
     if count == out_i.shape[0]:
         return -1
+    slow_km_s, still_km_s = speeds
     speed = np.sqrt(ww)
-    flag = FLAG_STILL if speed < 0.5 * slow_km_s else (FLAG_SLOW if speed < slow_km_s else 0)
+    flag = FLAG_STILL if speed < still_km_s else (FLAG_SLOW if speed < slow_km_s else 0)
     return _emit(count, s_id[a], s_id[b], t_a + s, d, flag, out_i, out_j, out_t, out_d, out_f)
 
 
 @nb.njit(cache=True)
 def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, bits, reach_km,
-                margin0, radius_km, sag, step_s, slow_km_s):
+                margin0, radius_km, sag, step_s, speeds):
     """Candidates among the objects on the grid in one interval (see :func:`sweep`).
 
     One group of slots sharing a cell at a time (a sub-bucket, or one object of a bucket
@@ -262,7 +263,7 @@ def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, 
                                                            and s_id[slot] < s_id[a])):
                             continue  # a pair of two primaries: from its lower index
                         count = _test_pair(a, slot, slots, t_a, radius_km, sag, step_s,
-                                           slow_km_s, count, out)
+                                           speeds, count, out)
                         if count < 0:
                             return -1
         g0 = g1
@@ -271,7 +272,7 @@ def _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil, primary_mode, 
 
 @nb.njit(cache=True)
 def _off_grid_pairs(slots, table, count, out, t_a, n_grid, n_valid, primary_mode, bits,
-                    inv_cell, err_max, chord_max, margin0, radius_km, sag, step_s, slow_km_s):
+                    inv_cell, err_max, chord_max, margin0, radius_km, sag, step_s, speeds):
     """Candidates with a fast or wide object in one interval, taken from that object:
     the others off the grid one by one, the grid through every cell within its own reach
     (the same bound as the grid's reach, with its chord and error in place of the
@@ -284,7 +285,7 @@ def _off_grid_pairs(slots, table, count, out, t_a, n_grid, n_valid, primary_mode
         for slot in range(f + 1, n_valid):
             if primary_mode and not (s_primary[f] or s_primary[slot]):
                 continue
-            count = _test_pair(f, slot, slots, t_a, radius_km, sag, step_s, slow_km_s, count,
+            count = _test_pair(f, slot, slots, t_a, radius_km, sag, step_s, speeds, count,
                                out)
             if count < 0:
                 return -1
@@ -316,7 +317,7 @@ def _off_grid_pairs(slots, table, count, out, t_a, n_grid, n_valid, primary_mode
                             if primary_mode and not (s_primary[f] or s_primary[slot]):
                                 continue
                             count = _test_pair(f, slot, slots, t_a, radius_km, sag, step_s,
-                                               slow_km_s, count, out)
+                                               speeds, count, out)
                             if count < 0:
                                 return -1
     return count
@@ -345,8 +346,11 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
 
     Returns ``(count, i, j, t_s, d_km, flags)``: per candidate the object indices
     (i < j), the time of the chord's closest approach (s from the chunk start), its
-    distance, and FLAG_SLOW when the chord's relative speed is below ``slow_km_s`` (FLAG_STILL
-    below half of it).
+    distance, and FLAG_SLOW when the chord's relative speed is below ``slow_km_s``, FLAG_STILL
+    when it is so far below that the speed at any TCA in the interval is too: the chord's
+    speed is the mean over the interval, and a pair within ``radius_km`` (plus what a slow
+    pair travels in an interval) changes speed by at most G d step, G the gravity-gradient
+    bound.
     The arrays start with room for ``capacity`` and double when full; the first
     ``count`` entries are filled.
     """
@@ -401,6 +405,7 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
         if not wide[i] and pos_err_km[i] > err_max:
             err_max = pos_err_km[i]
     sag = 0.125 * _GRAD_MAX * step_s * step_s
+    speeds = (slow_km_s, slow_km_s - _GRAD_MAX * (radius_km + slow_km_s * step_s) * step_s)
     # The gap test of a pair passes only when their mid radii differ by at most
     # margin0 + x_i + x_j, x = err (1 + 2 k) + 4 k half_chord + radial half-extent.
     k_sag = 1.05 * sag
@@ -529,11 +534,11 @@ def sweep(pos, vel, ok, h_s, step_s, n_steps, pos_err_km, radius_km, slow_km_s, 
             out = (out_i, out_j, out_t, out_d, out_f)
             found = _grid_pairs(slots, table, count, out, t_a, n_grid, n_stencil,
                                 primary_mode, bits, reach_km, margin0, radius_km, sag, step_s,
-                                slow_km_s)
+                                speeds)
             if found >= 0:
                 found = _off_grid_pairs(slots, table, found, out, t_a, n_grid, n_valid,
                                         primary_mode, bits, inv_cell, err_max, chord_max,
-                                        margin0, radius_km, sag, step_s, slow_km_s)
+                                        margin0, radius_km, sag, step_s, speeds)
             if found >= 0:
                 count = found
                 break
