@@ -7,12 +7,13 @@ whole-catalog SGP4 throughput figure (1 day at 60 s).
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from shared_data import shared_data_dir
 
 from orbitwatch.catalog import CatalogStore, load_path, take_snapshot
 from orbitwatch.propagation import split_jd, time_grid
@@ -20,7 +21,7 @@ from orbitwatch.propagation.sgp4_batch import iter_propagate
 
 
 def main() -> None:
-    data = Path(os.environ.get("ORBITWATCH_DATA", Path(__file__).parents[2] / "shared" / "data"))
+    data = shared_data_dir()
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else (
         data / "catalogs" / "spacetrack_full_2022-01-25.3le")
     with tempfile.TemporaryDirectory() as tmp, CatalogStore(Path(tmp) / "bench.db") as store:

@@ -16,6 +16,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from shared_data import shared_data_dir
+
 from orbitwatch.access.passes import PassSettings, find_passes
 from orbitwatch.access.sites import parse_site
 from orbitwatch.formats import read_elements
@@ -23,7 +25,7 @@ from orbitwatch.formats.elements import us_to_datetime
 
 
 def main() -> None:
-    data = Path(os.environ.get("ORBITWATCH_DATA", Path(__file__).parents[2] / "shared" / "data"))
+    data = shared_data_dir()
     ap = argparse.ArgumentParser()
     ap.add_argument("catalog", nargs="?",
                     default=str(data / "catalogs" / "celestrak_active_2026-07-12.csv"))

@@ -17,6 +17,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from shared_data import shared_data_dir
+
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.formats import read_elements
@@ -25,7 +27,7 @@ from orbitwatch.screening import EngineSettings, screen
 
 
 def main() -> None:
-    data = Path(os.environ.get("ORBITWATCH_DATA", Path(__file__).parents[2] / "shared" / "data"))
+    data = shared_data_dir()
     ap = argparse.ArgumentParser()
     ap.add_argument("catalog", nargs="?",
                     default=str(data / "catalogs" / "spacetrack_full_2022-01-25.3le"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+from shared_data import shared_data_dir
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.formats import read_elements
@@ -49,7 +49,7 @@ print(json.dumps({"wall_s": wall, "events": len(ev.i),
 
 
 def main() -> None:
-    data = Path(os.environ.get("ORBITWATCH_DATA", Path(__file__).parents[2] / "shared" / "data"))
+    data = shared_data_dir()
     ap = argparse.ArgumentParser()
     ap.add_argument("catalog", nargs="?",
                     default=str(data / "catalogs" / "celestrak_active_2026-07-12.csv"))

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orbitwatch.catalog.snapshot import Snapshot
+from orbitwatch.catalog.synth import synthesize
 from orbitwatch.formats.elements import (
     ElementSet,
     datetime_to_split_jd,
@@ -225,8 +226,6 @@ def test_event_or_formation_by_speed_at_tca_whatever_the_interval():
     event is slower than the formation threshold at its TCA (before, the class followed a
     chord's mean speed, and 4 of 10 M events of the 100k run changed class with the
     interval)."""
-    from orbitwatch.catalog.synth import synthesize
-
     epoch = datetime(2026, 1, 1, tzinfo=UTC)
     ids = {45728, 98699, 19612, 27950, 20311, 66156, 7495, 45258}
     elements = [o.elements for o in synthesize(100_000, seed=1, epoch=epoch)
