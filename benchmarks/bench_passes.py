@@ -20,8 +20,8 @@ from shared_data import shared_data_dir
 
 from orbitwatch.access.passes import PassSettings, find_passes
 from orbitwatch.access.sites import parse_site
+from orbitwatch.core.time import us_to_datetime
 from orbitwatch.formats import read_elements
-from orbitwatch.formats.elements import us_to_datetime
 
 
 def main() -> None:

@@ -21,8 +21,8 @@ from shared_data import shared_data_dir
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.synth import synthesize
+from orbitwatch.core.time import us_to_datetime
 from orbitwatch.formats import read_elements
-from orbitwatch.formats.elements import us_to_datetime
 from orbitwatch.screening import EngineSettings, screen
 
 

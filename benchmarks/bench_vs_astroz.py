@@ -24,8 +24,8 @@ import numpy as np
 from shared_data import shared_data_dir
 
 from orbitwatch.catalog.snapshot import Snapshot
+from orbitwatch.core.time import datetime_to_us, format_epoch, us_to_datetime
 from orbitwatch.formats import read_elements
-from orbitwatch.formats.elements import datetime_to_us, format_epoch, us_to_datetime
 from orbitwatch.formats.tle import write_tle
 from orbitwatch.screening import EngineSettings, screen
 

@@ -21,11 +21,12 @@ from orbitwatch.access.passes import PassSettings, SiteView, find_passes
 from orbitwatch.access.regions import country, read_region_geojson
 from orbitwatch.access.sites import HorizonMask, Site, read_sites_geojson
 from orbitwatch.cli.main import cli
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us
 from orbitwatch.errors import InputError
 from orbitwatch.formats import read_elements
-from orbitwatch.formats.elements import datetime_to_split_jd, datetime_to_us
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.eop import EarthOrientation
-from orbitwatch.propagation.sgp4_batch import max_radius_km, satrec_from_elements, states_at
+from orbitwatch.propagation.sgp4_batch import satrec_from_elements, states_at
 
 one_second = 1.0
 hundredth_degree = 0.01
@@ -121,7 +122,8 @@ def test_horizon_mask_sets_rise_and_set(mixed_orbits, eop):
     jd0, fr0 = datetime_to_split_jd(START_2022)
     t = (whole["rise_us"] - datetime_to_us(START_2022)) / 1e6
     sats = [satrec_from_elements(e) for e in mixed_orbits[:2]]
-    _, pos, _ = states_at(sats, whole["idx"], t, jd0, fr0, max_radius_km(mixed_orbits[:2]))
+    _, pos, _ = states_at(sats, whole["idx"], t, jd0, fr0,
+                          ElementArrays.from_element_sets(mixed_orbits[:2]).max_radius_km())
     az, el, _ = SiteView(site, jd0, fr0, eop).angles(pos, t)
     assert el == pytest.approx(mask.at(az), abs=hundredth_degree)
     assert (whole["max_el_deg"] >= mask.at(whole["max_az_deg"]) - 1e-6).all()

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import FileFormatError, OMMFormatError, TLEWriteError
 from orbitwatch.formats import read_elements
-from orbitwatch.formats.elements import ElementSet, format_epoch
+from orbitwatch.formats.elements import ElementSet
 from orbitwatch.formats.omm import element_set_from_omm
 from orbitwatch.formats.tle import alpha5_decode, alpha5_encode, format_tle
 from tests.conftest import data_dir

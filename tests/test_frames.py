@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from orbitwatch.formats.elements import datetime_to_split_jd
+from orbitwatch.core.time import datetime_to_split_jd
 from orbitwatch.formats.tle import parse_tle
 from orbitwatch.propagation import (
     EarthOrientation,

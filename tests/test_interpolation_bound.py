@@ -4,7 +4,6 @@ interpolant by more than the bound."""
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,11 +11,13 @@ import numpy as np
 import pytest
 from sgp4.api import SatrecArray
 
-from orbitwatch.catalog.info import orbit_regime
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd
+from orbitwatch.core.orbit import orbit_regime
+from orbitwatch.core.time import datetime_to_split_jd, split_jd_after
+from orbitwatch.formats.elements import ElementSet
 from orbitwatch.formats.tle import parse_tle
-from orbitwatch.propagation.sgp4_batch import satrec_from_elements
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.screening import EngineSettings, kernels
+from orbitwatch.screening.engine import sample_states
 
 PER_REGIME = 150
 
@@ -28,7 +29,7 @@ def by_regime(shared_data: Path) -> dict[str, list[ElementSet]]:
     rng = np.random.default_rng(7)
     groups: dict[str, list[ElementSet]] = {}
     for es in records:
-        groups.setdefault(orbit_regime(es), []).append(es)
+        groups.setdefault(orbit_regime(es.mean_motion, es.eccentricity), []).append(es)
     picked = {}
     for regime, group in groups.items():
         take = rng.choice(len(group), size=min(PER_REGIME, len(group)), replace=False)
@@ -36,9 +37,8 @@ def by_regime(shared_data: Path) -> dict[str, list[ElementSet]]:
     return picked
 
 
-def samples(satrecs, jd0: float, fr0: float, t_s: np.ndarray):
-    err, pos, vel = SatrecArray(satrecs).sgp4(np.full(len(t_s), jd0), fr0 + t_s / 86400.0)
-    return err, pos, vel
+def exact(satrecs, jd0: float, fr0: float, t_s: np.ndarray):
+    return SatrecArray(satrecs).sgp4(*split_jd_after(jd0, fr0, t_s))
 
 
 @pytest.mark.parametrize("regime", ["LEO", "MEO", "GEO", "HEO"])
@@ -46,20 +46,18 @@ def test_hermite_error_within_bound(by_regime, regime):
     settings = EngineSettings()
     elements = by_regime[regime]
     assert len(elements) >= 50, f"the catalog should hold {regime} objects"
-    satrecs = [satrec_from_elements(es) for es in elements]
+    arrays = ElementArrays.from_element_sets(elements)
+    satrecs = arrays.satrecs()
     jd0, fr0 = datetime_to_split_jd(datetime(2022, 1, 25, 12, tzinfo=UTC))
     h = settings.sample_s
-    t_samples = h * np.arange(math.ceil(12 * 3600 / h) + 1)
-    err, pos, vel = samples(satrecs, jd0, fr0, t_samples)
-    ok = np.ascontiguousarray(np.logical_and.accumulate(err == 0, axis=1).T)
-    pos = np.ascontiguousarray(pos.transpose(1, 0, 2))
-    vel = np.ascontiguousarray(vel.transpose(1, 0, 2))
-    estimate, _ = kernels.interpolation_error(pos, vel, ok, h, settings.diverged_km)
-    bound = estimate * settings.error_safety + settings.error_floor_km
+    # the engine's own sampling step: samples, failures and the padding bound
+    sm = sample_states(SatrecArray(satrecs), arrays.max_radius_km(), jd0, fr0, 0.0,
+                       12 * 3600.0, settings)
+    t_samples, pos, vel, ok, bound = sm.t_s, sm.position_km, sm.velocity_km_s, sm.ok, sm.pos_err_km
     # exact SGP4 at eighths of every sample interval (a velocity bias shows off the
     # midpoint, a shape error at it)
     t_check = (t_samples[:-1, None] + h * np.arange(1, 8) / 8.0).ravel()
-    e_exact, p_exact, _ = samples(satrecs, jd0, fr0, t_check)
+    e_exact, p_exact, _ = exact(satrecs, jd0, fr0, t_check)
     n = len(satrecs)
     interp = np.empty((n, 3))
     interp_ok = np.empty(n, np.bool_)

@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbitwatch.risk.montecarlo import MU_M3_S2, kepler_positions, pc_monte_carlo
+from orbitwatch.core.constants import MU_M3_S2
+from orbitwatch.core.twobody import kepler_positions
+from orbitwatch.risk.montecarlo import pc_monte_carlo
 
 
 def test_kepler_quarter_orbit_and_energy():

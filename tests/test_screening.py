@@ -14,12 +14,9 @@ from hypothesis import strategies as st
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.synth import synthesize
-from orbitwatch.formats.elements import (
-    ElementSet,
-    datetime_to_split_jd,
-    datetime_to_us,
-    us_to_datetime,
-)
+from orbitwatch.core.orbit import orbit_regime
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, us_to_datetime
+from orbitwatch.formats.elements import ElementSet
 from orbitwatch.formats.omm import parse_omm
 from orbitwatch.formats.tle import parse_tle
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
@@ -207,14 +204,13 @@ def test_object_failing_mid_window_is_reported_not_fatal(shared_data: Path):
 def test_volume_per_orbit_regime(socrates_objects):
     """A smaller sphere for LEO primaries keeps exactly the LEO events within it, and
     leaves the others as the default volume found them."""
-    from orbitwatch.catalog.info import orbit_regime
     from orbitwatch.screening import VolumePolicy
 
     snap = snapshot_of(socrates_objects, RUN_TIME)
     sphere = screen(snap, duration=timedelta(days=3), settings=EngineSettings(workers=1))
     policy = screen(snap, duration=timedelta(days=3), volume=VolumePolicy.parse("LEO=2,default=5"),
                     settings=EngineSettings(workers=1))
-    regime = {es.norad_cat_id: orbit_regime(es) for es in socrates_objects}
+    regime = {es.norad_cat_id: orbit_regime(es.mean_motion, es.eccentricity) for es in socrates_objects}
     expected = {k for k in _event_keys(sphere) if regime[k[0]] != "LEO" or k[3] <= 2000.0}
     assert any(regime[k[0]] == "LEO" and k[3] > 2000.0 for k in _event_keys(sphere))
     assert _event_keys(policy) == expected

@@ -17,9 +17,10 @@ from datetime import datetime
 
 import numpy as np
 
-from orbitwatch.access.regions import MEAN_EARTH_RADIUS_KM
+from orbitwatch.core.constants import MEAN_EARTH_RADIUS_KM
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us, iso_ms
+from orbitwatch.formats.elements import ElementSet
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.frames import itrf_to_geodetic, teme_to_itrf
 from orbitwatch.propagation.sgp4_batch import ERROR_MESSAGES, satrec_from_elements

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from orbitwatch.core.constants import EARTH_RADIUS_KM
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.frames import gmst82_rad
-from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM
 
 AU_KM = 149_597_870.7
 _J2000_JD = 2451545.0

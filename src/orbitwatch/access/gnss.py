@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sgp4.api import SatrecArray
 
 from orbitwatch.access.geometry import look_angles, site_teme
 from orbitwatch.access.sites import Site
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms, split_jd_after
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us, iso_ms
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.eop import EarthOrientation
-from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 
 #: name pattern and optional (mean motion rev/day, inclination deg) window per system
 CONSTELLATIONS: dict[str, tuple[str, tuple[float, float, float, float] | None]] = {
@@ -110,8 +110,8 @@ def gnss_visibility(elements: Sequence[ElementSet], site: Site, start: datetime,
     systems = [constellation_of(e) or "OTHER" for e in elements]
     t = np.arange(0.0, duration.total_seconds() + 1e-9, step_s)
     jd0, fr0 = datetime_to_split_jd(start)
-    jd, fr = np.full(len(t), jd0), fr0 + t / 86400.0
-    err, pos, _ = SatrecArray([satrec_from_elements(e) for e in elements]).sgp4(jd, fr)
+    jd, fr = split_jd_after(jd0, fr0, t)
+    err, pos, _ = ElementArrays.from_element_sets(elements).satrec_array().sgp4(jd, fr)
     spos, sbasis = site_teme(site.itrf_km(), site.enu_basis(), jd, fr, eop)
     az, el, _ = look_angles(pos, spos, sbasis)
     visible = (el > site.threshold_deg(az)) & (err == 0)

@@ -23,12 +23,14 @@ import numpy as np
 from sgp4.api import SatrecArray
 
 from orbitwatch.access.geometry import sun_teme_km
-from orbitwatch.access.regions import MEAN_EARTH_RADIUS_KM, Region
+from orbitwatch.access.regions import Region
+from orbitwatch.core.constants import MEAN_EARTH_RADIUS_KM
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms, split_jd_after
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us, iso_ms
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.frames import itrf_to_geodetic, teme_to_itrf
-from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +92,10 @@ def imaging_windows(elements: Sequence[ElementSet], region: Region, sensor: Sens
     t = np.arange(0.0, window_s + 1e-9, step_s)
     start_us = datetime_to_us(start)
     windows: list[dict] = []
-    satrecs = [satrec_from_elements(e) for e in elements]
+    satrecs = ElementArrays.from_element_sets(elements).satrecs()
     for first in range(0, len(t), 8640):  # a day of 10 s steps at a time
         tt = t[first:first + 8640]
-        jd = np.full(len(tt), jd0)
-        fr = fr0 + tt / 86400.0
+        jd, fr = split_jd_after(jd0, fr0, tt)
         err, pos, vel = SatrecArray(satrecs).sgp4(jd, fr)
         r_itrf, _ = teme_to_itrf(pos, vel, jd, fr, eop)
         sun_itrf, _ = teme_to_itrf(sun_teme_km(jd, fr)[None], np.zeros((1, len(tt), 3)), jd,

@@ -42,16 +42,17 @@ from orbitwatch.access.geometry import (
 )
 from orbitwatch.access.kernels import hermite_look_angles, sidereal_line
 from orbitwatch.access.sites import Site
+from orbitwatch.core.constants import EARTH_ROTATION_RAD_S
+from orbitwatch.core.orbit import semi_major_axis_km, specific_angular_momentum_km2_s
+from orbitwatch.core.search import bisect_sign_change, golden_section_max
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms, split_jd_after
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us, iso_ms
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.eop import EarthOrientation
-from orbitwatch.propagation.frames import EARTH_ROTATION_RAD_S
 from orbitwatch.propagation.sgp4_batch import (
     IMPLAUSIBLE,
-    MU_KM3_S2,
     flag_implausible,
-    max_radius_km,
-    satrec_from_elements,
     states_at,
 )
 
@@ -69,7 +70,6 @@ PASS_DTYPE = np.dtype([
 #: Degrees of margin on the lowest threshold in the bracketing step: geodetic and
 #: geocentric zenith differ by up to 0.19 deg, and the site is off the sphere.
 _BRACKET_MARGIN_DEG = 0.5
-_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,9 @@ def find_passes(elements: Sequence[ElementSet], sites: Sequence[Site], start: da
     jd0, fr0 = datetime_to_split_jd(start)
     blocks = [(a, min(a + st.objects_per_block, len(elements)))
               for a in range(0, len(elements), st.objects_per_block)]
-    args = [(elements[a:b], a, list(sites), jd0, fr0, window_s, eop, st) for a, b in blocks]
+    arrays = ElementArrays.from_element_sets(elements)
+    args = [(arrays.take(slice(a, b)), a, list(sites), jd0, fr0, window_s, eop, st)
+            for a, b in blocks]
     workers = max(1, min(st.workers or os.cpu_count() or 1, len(blocks)))
     if workers == 1:
         outs = [_block_passes(*x) for x in args]
@@ -139,27 +141,26 @@ def _block_passes_packed(args) -> tuple[np.ndarray, dict[int, int]]:
     return _block_passes(*args)
 
 
-def _angular_rate_bound(elements: Sequence[ElementSet]) -> np.ndarray:
+def _angular_rate_bound(elements: ElementArrays) -> np.ndarray:
     """Upper bound (rad/s) on the rate of the satellite's direction from the Earth's
     centre plus the site's: h / r_p^2 at a perigee lowered by 2 %, plus omega_earth."""
-    n = np.array([e.mean_motion for e in elements]) * (2.0 * math.pi / 86400.0)
-    ecc = np.array([e.eccentricity for e in elements])
-    a = (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
+    mean_motion, ecc = elements.mean_motion_rev_day, elements.eccentricity
+    a = semi_major_axis_km(mean_motion)
     r_p = np.maximum(a * (1.0 - ecc) * 0.98, 6300.0)
-    h = np.sqrt(MU_KM3_S2 * a * (1.0 - ecc**2))
+    h = specific_angular_momentum_km2_s(mean_motion, ecc)
     return h / r_p**2 * 1.05 + EARTH_ROTATION_RAD_S
 
 
-def _block_passes(elements: list[ElementSet], offset: int, sites: list[Site], jd0: float,
+def _block_passes(elements: ElementArrays, offset: int, sites: list[Site], jd0: float,
                   fr0: float, window_s: float, eop: EarthOrientation | None,
                   st: PassSettings) -> tuple[np.ndarray, dict[int, int]]:
-    satrecs = [satrec_from_elements(e) for e in elements]
-    r_max = max_radius_km(elements)
+    satrecs = elements.satrecs()
+    r_max = elements.max_radius_km()
     h = st.sample_s
     n_s = max(2, math.ceil(window_s / h) + 1)
     t_s = np.minimum(h * np.arange(n_s), window_s)
     h_eff = np.diff(t_s)  # the last interval may be shorter
-    err, pos, vel = SatrecArray(satrecs).sgp4(np.full(n_s, jd0), fr0 + t_s / 86400.0)
+    err, pos, vel = SatrecArray(satrecs).sgp4(*split_jd_after(jd0, fr0, t_s))
     flag_implausible(err, pos, r_max)
     ok = np.logical_and.accumulate(err == 0, axis=1)
     failed = {}
@@ -185,8 +186,7 @@ class SiteView:
         self.itrf, self.enu = site.itrf_km(), site.enu_basis()
 
     def frame(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return site_teme(self.itrf, self.enu, np.full(len(t), self.jd0), self.fr0 + t / 86400.0,
-                         self.eop)
+        return site_teme(self.itrf, self.enu, *split_jd_after(self.jd0, self.fr0, t), self.eop)
 
     def angles(self, sat_teme: np.ndarray, t: np.ndarray):
         p, b = self.frame(t)
@@ -197,8 +197,7 @@ class SiteView:
         # hourly, so that unwrapping sees every turn
         hours = np.linspace(0.0, max(t_s[-1], 1.0), int(t_s[-1] // 3600) + 2)
         theta0, rate = sidereal_line(
-            sidereal_angle_rad(np.full(len(hours), self.jd0), self.fr0 + hours / 86400.0,
-                               self.eop), hours)
+            sidereal_angle_rad(*split_jd_after(self.jd0, self.fr0, hours), self.eop), hours)
         az, el = np.empty(len(t)), np.empty(len(t))
         hermite_look_angles(pos, vel, t_s, obj, t, theta0, rate, self.itrf, self.enu, az, el)
         return az, el
@@ -287,19 +286,8 @@ def _exact_angles(sats, r_max, view: SiteView, obj, t, jd0, fr0):
 def _golden_max(sats, r_max, view, obj, lo, hi, jd0, fr0, iterations: int = 32):
     """Time (s), elevation, azimuth (deg) and range (km) of the elevation maximum of
     each object in [lo, hi], by golden-section search on exact SGP4 states."""
-    lo, hi = lo.copy(), hi.copy()
-    x1 = hi - _GOLDEN * (hi - lo)
-    x2 = lo + _GOLDEN * (hi - lo)
-    e1 = _exact_angles(sats, r_max, view, obj, x1, jd0, fr0)[1]
-    e2 = _exact_angles(sats, r_max, view, obj, x2, jd0, fr0)[1]
-    for _ in range(iterations):
-        left = e1 >= e2  # the maximum is in [lo, x2]
-        hi = np.where(left, x2, hi)
-        lo = np.where(left, lo, x1)
-        x_new = np.where(left, hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo))
-        e_new = _exact_angles(sats, r_max, view, obj, x_new, jd0, fr0)[1]
-        x1, x2 = np.where(left, x_new, x2), np.where(left, x1, x_new)
-        e1, e2 = np.where(left, e_new, e2), np.where(left, e1, e_new)
+    lo, hi, _ = golden_section_max(
+        lambda t: _exact_angles(sats, r_max, view, obj, t, jd0, fr0)[1], lo, hi, iterations)
     t = 0.5 * (lo + hi)
     az, el, rng = _exact_angles(sats, r_max, view, obj, t, jd0, fr0)
     return t, el, az, rng
@@ -312,14 +300,7 @@ def _bisect(sats, r_max, view, obj, lo, hi, rising, jd0, fr0, tol_s):
         az, el, _ = _exact_angles(sats, r_max, view, obj, t, jd0, fr0)
         return view.margin(az, el) > 0.0
 
-    lo, hi = lo.copy(), hi.copy()
-    good = (above(lo) != rising) & (above(hi) == rising)
-    while len(lo) and (hi - lo).max() > tol_s:
-        mid = 0.5 * (lo + hi)
-        later = above(mid) == rising  # the crossing is before mid
-        hi = np.where(later, mid, hi)
-        lo = np.where(later, lo, mid)
-    return 0.5 * (lo + hi), good
+    return bisect_sign_change(above, lo, hi, rising, tol_s)
 
 
 def _assemble(sats, r_max, view, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m_az, m_rng,
@@ -392,9 +373,7 @@ def _assemble(sats, r_max, view, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m_az
     out["max_us"] = np.round(t_max * 1e6).astype(np.int64)
     out["max_el_deg"], out["max_az_deg"], out["max_range_km"] = el_max, az_max, rng_max
     # light: the satellite sunlit and the site dark, at rise, culmination or set
-    jd = np.full(3 * k, view.jd0)
-    fr = view.fr0 + t3 / 86400.0
-    sun = sun_teme_km(jd, fr)
+    sun = sun_teme_km(*split_jd_after(view.jd0, view.fr0, t3))
     lit = sunlit(p, sun)
     sp, sb = view.frame(t3)
     _, sun_el, _ = look_angles(sun, sp, sb)

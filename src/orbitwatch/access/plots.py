@@ -14,10 +14,12 @@ import numpy as np
 from orbitwatch.access.footprint import footprint_geometry, footprint_half_angle_rad
 from orbitwatch.access.passes import PassResult, SiteView
 from orbitwatch.access.regions import countries_data
+from orbitwatch.core.time import datetime_to_split_jd, split_jd_after, us_to_datetime
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, us_to_datetime
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.frames import itrf_to_geodetic, teme_to_itrf
-from orbitwatch.propagation.sgp4_batch import max_radius_km, satrec_from_elements, states_at
+from orbitwatch.propagation.sgp4_batch import satrec_from_elements, states_at
 
 #: Passes drawn at most on one sky plot (the highest first).
 MAX_TRACKS = 60
@@ -60,8 +62,8 @@ def sky_plot(result: PassResult, path: Path, *, visible_only: bool = False,
     start = us_to_datetime(result.window_start_us)
     jd0, fr0 = datetime_to_split_jd(start)
     view = SiteView(site, jd0, fr0, None)
-    sats = [satrec_from_elements(e) for e in result.elements]
-    r_max = max_radius_km(result.elements)
+    arrays = ElementArrays.from_element_sets(result.elements)
+    sats, r_max = arrays.satrecs(), arrays.max_radius_km()
     for p in passes:
         t0 = (int(p["rise_us"]) - result.window_start_us) / 1e6
         t1 = (int(p["set_us"]) - result.window_start_us) / 1e6
@@ -104,7 +106,7 @@ def ground_track_map(elements: list[ElementSet], start: datetime, duration: time
     _draw_coastlines(ax)
     t = np.arange(0.0, duration.total_seconds() + 1e-9, step_s)
     jd0, fr0 = datetime_to_split_jd(start)
-    jd, fr = np.full(len(t), jd0), fr0 + t / 86400.0
+    jd, fr = split_jd_after(jd0, fr0, t)
     for es in elements[:20]:
         sat = satrec_from_elements(es)
         err, pos, vel = sat.sgp4_array(jd, fr)

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from orbitwatch.core.constants import MEAN_EARTH_RADIUS_KM
 from orbitwatch.errors import InputError
 
 Ring = list[list[float]]
 Polygon = list[Ring]
 
 #: Mean Earth radius (km) for distances on the ground; good to 0.5 % for grid spacing.
-MEAN_EARTH_RADIUS_KM = 6371.0
 
 
 @dataclass(frozen=True, slots=True)

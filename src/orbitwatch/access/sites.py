@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from orbitwatch.core.constants import WGS84_A_KM, WGS84_F
 from orbitwatch.errors import InputError
-from orbitwatch.propagation.frames import WGS84_A_KM, WGS84_F
 
 
 @dataclass(frozen=True, slots=True)

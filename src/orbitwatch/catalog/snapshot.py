@@ -20,9 +20,10 @@ import numpy as np
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.store import _ES_COLUMNS, CatalogStore, element_set_from_row
+from orbitwatch.core.time import datetime_to_us, format_epoch
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_us, format_epoch
-from orbitwatch.propagation.sgp4_batch import satrec_from_elements
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 
 ANALYST_RANGES = ((80_000, 89_999), (270_000, 339_999))
 UNASSIGNED_MIN = 340_000
@@ -49,15 +50,23 @@ class Snapshot:
     element_set_ids: np.ndarray
     object_type: list[str | None] = field(default_factory=list)
     owner: list[str | None] = field(default_factory=list)
+    rcs_m2: list[float | None] = field(default_factory=list)  # SATCAT radar cross-section
+    _arrays: ElementArrays | None = field(default=None, repr=False)
+
+    @property
+    def arrays(self) -> ElementArrays:
+        """The element sets as columns (built once)."""
+        if self._arrays is None:
+            self._arrays = ElementArrays.from_element_sets(self.element_sets)
+        return self._arrays
 
     @property
     def norad_cat_id(self) -> np.ndarray:
-        return np.array([es.norad_cat_id for es in self.element_sets], dtype=np.int64)
+        return self.arrays.norad_cat_id
 
     @property
     def epoch_age_days(self) -> np.ndarray:
-        at_us = datetime_to_us(self.at)
-        return np.array([(at_us - es.epoch_us) / 86_400e6 for es in self.element_sets])
+        return self.arrays.age_days(datetime_to_us(self.at))
 
     @property
     def snapshot_id(self) -> str:
@@ -73,11 +82,12 @@ class Snapshot:
         sorted by catalog number, ids 1..n, no SATCAT type or owner."""
         elements = sorted(elements, key=lambda e: e.norad_cat_id)
         n = len(elements)
-        return cls(at, elements, np.arange(1, n + 1, dtype=np.int64), [None] * n, [None] * n)
+        return cls(at, elements, np.arange(1, n + 1, dtype=np.int64), [None] * n, [None] * n,
+                   [None] * n)
 
     def satrecs(self) -> list[Satrec]:
         """One initialised Satrec per object, in the snapshot's order."""
-        return [satrec_from_elements(es) for es in self.element_sets]
+        return self.arrays.satrecs()
 
 
 def take_snapshot(
@@ -112,13 +122,13 @@ def take_snapshot(
                 PARTITION BY norad_cat_id ORDER BY epoch_us DESC, element_set_id DESC) AS rank
             FROM element_sets WHERE epoch_us <= ? {age_clause} {id_clause}
         )
-        SELECT {cols}, es.element_set_id, o.object_type, o.owner, o.decay_date
+        SELECT {cols}, es.element_set_id, o.object_type, o.owner, o.decay_date, o.rcs_m2
         FROM ranked JOIN element_sets es USING (element_set_id)
         LEFT JOIN objects o ON o.norad_cat_id = es.norad_cat_id
         WHERE ranked.rank = 1 ORDER BY es.norad_cat_id
     """
     at_date = at.date().isoformat()
-    element_sets, ids, types, owners = [], [], [], []
+    element_sets, ids, types, owners, rcs = [], [], [], [], []
     for row in store.conn.execute(sql, params):
         norad, decay, otype = row[0], row[21], row[19]
         if not include_decayed and decay is not None and decay <= at_date:
@@ -129,7 +139,8 @@ def take_snapshot(
         ids.append(row[18])
         types.append(otype)
         owners.append(row[20])
-    return Snapshot(at, element_sets, np.array(ids, dtype=np.int64), types, owners)
+        rcs.append(row[22])
+    return Snapshot(at, element_sets, np.array(ids, dtype=np.int64), types, owners, rcs)
 
 
 def elements_named(elements: list[ElementSet], pattern: str) -> list[ElementSet]:

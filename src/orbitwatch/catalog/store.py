@@ -17,8 +17,9 @@ from pathlib import Path
 
 import platformdirs
 
+from orbitwatch.core.time import format_epoch, us_to_datetime
 from orbitwatch.errors import StoreError
-from orbitwatch.formats.elements import ElementSet, Reject, format_epoch, us_to_datetime
+from orbitwatch.formats.elements import ElementSet, Reject
 from orbitwatch.formats.satcat import SatcatRecord
 
 SCHEMA_VERSION = 1

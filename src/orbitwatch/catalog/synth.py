@@ -16,11 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from orbitwatch.core.constants import EARTH_RADIUS_KM, J2, MU_KM3_S2
+from orbitwatch.core.orbit import mean_motion_rev_day
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.formats.satcat import SatcatRecord
-from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2
-
-_J2 = 1.08262668e-3
 
 #: Measured class fractions (tools/measure_catalog_mix.py, 36,391 objects).
 CLASS_FRACTIONS: dict[str, float] = {
@@ -55,17 +54,13 @@ class SyntheticObject:
     kind: str
 
 
-def _mean_motion_rev_day(a_km: np.ndarray | float) -> np.ndarray | float:
-    return np.sqrt(MU_KM3_S2 / np.power(a_km, 3)) * 86400.0 / (2.0 * math.pi)
-
-
 def sun_synchronous_inclination_deg(altitude_km: float, ecc: float = 0.0) -> float:
     """Inclination whose J2 nodal drift matches the Sun's mean motion (0.9856 deg/day)."""
     a = EARTH_RADIUS_KM + altitude_km
     n = math.sqrt(MU_KM3_S2 / a**3)
     p = a * (1 - ecc**2)
     target = 2.0 * math.pi / (365.2422 * 86400.0)
-    cos_i = -target / (1.5 * n * _J2 * (EARTH_RADIUS_KM / p) ** 2)
+    cos_i = -target / (1.5 * n * J2 * (EARTH_RADIUS_KM / p) ** 2)
     return math.degrees(math.acos(max(-1.0, min(1.0, cos_i))))
 
 
@@ -99,7 +94,7 @@ def synthesize(n_objects: int, *, seed: int = 1,
         # Synthetic epochs on the 864-us grid so that they have an exact TLE form.
         t = epoch - timedelta(microseconds=age_us - age_us % 864)
         es = ElementSet(
-            norad_cat_id=norad, epoch=t, mean_motion=round(float(_mean_motion_rev_day(a)), 8),
+            norad_cat_id=norad, epoch=t, mean_motion=round(float(mean_motion_rev_day(a)), 8),
             eccentricity=round(ecc, 7), inclination=round(inc, 4),
             ra_of_asc_node=round(raan % 360.0, 4),
             arg_of_pericenter=round(float(rng.uniform(0, 360)), 4),

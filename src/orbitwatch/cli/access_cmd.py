@@ -11,8 +11,8 @@ import click
 from orbitwatch.access.passes import PassSettings, find_passes, pass_rows
 from orbitwatch.access.plots import check_plot_path, ground_track_map, sky_plot
 from orbitwatch.access.sites import HorizonMask, Site, parse_site, read_sites_geojson
-from orbitwatch.catalog import CatalogStore, take_snapshot
-from orbitwatch.catalog.snapshot import elements_named
+from orbitwatch.app.selection import select_elements as select_satellites
+from orbitwatch.catalog import CatalogStore
 from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
 from orbitwatch.cli.output import render
 from orbitwatch.errors import InputError
@@ -32,22 +32,10 @@ eop_option = click.option("--eop", type=click.Path(path_type=Path, exists=True, 
 def select_elements(db: Path | None, start, ids: str | None, name_pattern: str | None,
                     *, required: bool = True) -> list[ElementSet]:
     """The snapshot's element sets at ``start``, restricted to catalog numbers and/or a
-    name pattern; an InputError when nothing is left."""
+    name pattern (app.selection)."""
     with CatalogStore(db) as store:
-        snap = take_snapshot(store, start, norad_cat_ids=_parse_ids(ids) if ids else None,
-                             include_analyst=bool(ids))
-    elements = snap.element_sets
-    if ids:
-        missing = sorted(set(_parse_ids(ids)) - {e.norad_cat_id for e in elements})
-        if missing:
-            raise InputError(f"no element set at or before {start:%Y-%m-%dT%H:%M:%SZ} for "
-                             f"catalog number(s) {', '.join(map(str, missing[:20]))}")
-    if name_pattern:
-        elements = elements_named(elements, name_pattern)
-    if required and not elements:
-        raise InputError("no satellite selected: the catalog is empty at that time, or "
-                         "--id/--name match nothing")
-    return elements
+        return select_satellites(store, start, _parse_ids(ids) if ids else None,
+                                 name_pattern, required=required)
 
 
 def read_sites(site_texts: tuple[str, ...], sites_file: Path | None, min_el: float,

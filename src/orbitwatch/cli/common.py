@@ -5,15 +5,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from orbitwatch.app.inputs import parse_ids, parse_time
 from orbitwatch.cli.output import OUTPUT_FORMATS
 from orbitwatch.errors import InputError, OrbitwatchError
-from orbitwatch.formats.elements import parse_utc
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -41,12 +41,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _utc(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        return parse_utc(value)
-    except ValueError as err:
-        raise InputError(str(err))
+    """An option's UTC time (now when absent)."""
+    return parse_time(value, "--at")
 
 
 db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -56,8 +52,5 @@ format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS
                              default="table", show_default=True, help="Output format.")
 
 
-def _parse_ids(text: str) -> list[int]:
-    try:
-        return [int(x) for x in text.replace(" ", "").split(",") if x]
-    except ValueError:
-        raise InputError(f"catalog numbers must be integers separated by commas, got {text!r}")
+def _parse_ids(text: str, option: str = "--id") -> list[int]:
+    return parse_ids(text, option) or []

@@ -8,16 +8,15 @@ from __future__ import annotations
 import contextlib
 import platform
 import sys
-import time
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import click
-import numpy as np
 
 from orbitwatch._version import __version__
+from orbitwatch.app.propagation import OUTPUT_FRAMES, state_rows, throughput_summary
 from orbitwatch.catalog import CatalogStore, default_db_path, load_path, load_text, take_snapshot
 from orbitwatch.catalog.info import catalog_info
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
@@ -28,13 +27,12 @@ from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
+from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import format_epoch
 from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
 from orbitwatch.formats.tle import write_tle
-from orbitwatch.propagation import EarthOrientation, itrf_to_geodetic, propagate, time_grid
-from orbitwatch.propagation.sgp4_batch import iter_propagate, summarize_errors
+from orbitwatch.propagation import EarthOrientation, time_grid
 
 
 def _versions() -> str:
@@ -249,7 +247,7 @@ def catalog_export(db: Path | None, at: str | None, out_format: str, output: Pat
 @click.option("--at", "start", default=None, help="First time, UTC ISO-8601 [default: now].")
 @click.option("--step", type=float, default=60.0, show_default=True, help="Seconds between times.")
 @click.option("--count", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--frame", type=click.Choice(["teme", "itrf", "gcrf", "geodetic"]),
+@click.option("--frame", type=click.Choice(OUTPUT_FRAMES),
               default="teme", show_default=True)
 @click.option("--eop", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="IERS finals file for UT1-UTC and polar motion.")
@@ -273,48 +271,18 @@ def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: flo
                    f"{', '.join(map(str, missing))}", err=True)
     if not len(snap):
         raise InputError("none of the requested objects is in the catalog")
-    eph = propagate(snap.element_sets, times, frame="itrf" if frame == "geodetic" else frame,
-                    eop=eop_table)
-    rows = []
-    for i, es in enumerate(snap.element_sets):
-        for k, t in enumerate(times):
-            row: dict[str, Any] = {"norad_cat_id": es.norad_cat_id, "time_utc": format_epoch(t)}
-            r, v = eph.position_km[i, k], eph.velocity_km_s[i, k]
-            if frame == "geodetic":
-                lat, lon, alt = itrf_to_geodetic(r)
-                row.update(lat_deg=float(lat), lon_deg=float(lon), alt_km=float(alt))
-            else:
-                for axis, rc, vc in zip("xyz", r, v, strict=True):
-                    row[f"{axis}_{frame}_km"] = float(rc)
-                    row[f"v{axis}_{frame}_km_s"] = float(vc)
-            row["sgp4_error"] = int(eph.error[i, k])
-            rows.append(row)
-    click.echo(render(rows, fmt), nl=False)
+    click.echo(render(state_rows(snap, times, frame, eop_table), fmt), nl=False)
 
 
 def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
     """Propagate the whole snapshot chunk by chunk and report counts and throughput."""
-    from orbitwatch.propagation import split_jd
+    def bar(blocks, n_blocks):
+        if not sys.stderr.isatty():
+            return contextlib.nullcontext(blocks)
+        return click.progressbar(blocks, length=n_blocks, label="propagating",
+                                 file=sys.stderr, show_eta=True)
 
-    jd, fr = split_jd(times)
-    sats = snap.satrecs()
-    errors = np.zeros((len(sats), len(times)), dtype=np.uint8)
-    started = time.perf_counter()
-    chunks = iter_propagate(sats, jd, fr, max_block_states=500_000)
-    n_chunks = max(1, -(-len(sats) * len(times) // 500_000))
-    if sys.stderr.isatty():
-        chunks = click.progressbar(chunks, length=n_chunks, label="propagating", file=sys.stderr,
-                                   show_eta=True)
-    with chunks if hasattr(chunks, "__enter__") else contextlib.nullcontext(chunks) as bar:
-        for c in bar:
-            errors[c.object_slice, c.time_slice] = c.error
-    elapsed = time.perf_counter() - started
-    states = len(sats) * len(times)
-    summary = summarize_errors(errors)
-    row = {"snapshot": snap.snapshot_id, "objects": len(sats), "times": len(times),
-           "states": states, "seconds": round(elapsed, 3),
-           "states_per_second": round(states / elapsed) if elapsed else None,
-           "objects_failed": sum(summary.values())}
+    row, summary = throughput_summary(snap, times, bar)
     click.echo(render([row], fmt), nl=False)
     for message, n in summary.items():
         click.echo(f"  {n} objects: {message}", err=True)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from orbitwatch.app.tables import csv_text
+
 OUTPUT_FORMATS = ("table", "csv", "json")
 
 
-def _cell(value: Any, *, exact: bool = False) -> str:
+def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and exact:
-        return repr(float(value))
     if isinstance(value, float):
         if value != 0.0 and abs(value) < 1e-3:  # probabilities: keep the exponent
             return f"{value:.4e}"
@@ -31,11 +29,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, title: str | None = None
         return "" if fmt == "csv" else f"{title + ': ' if title else ''}(none)\n"
     columns = list(rows[0])
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows([_cell(r.get(c), exact=True) for c in columns] for r in rows)
-        return buf.getvalue()
+        return csv_text(rows)
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     numeric = [all(_is_number(row[i]) for row in cells) for i in range(len(columns))]

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import click
-import numpy as np
 
-from orbitwatch.catalog import CatalogStore, take_snapshot
-from orbitwatch.catalog.ingest import read_text
+from orbitwatch.app.inputs import parse_time
+from orbitwatch.app.screening import ScreeningRequest, read_element_files, run_screening
+from orbitwatch.catalog import CatalogStore
 from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
 from orbitwatch.cli.output import render
-from orbitwatch.errors import InputError
-from orbitwatch.formats import read_elements
-from orbitwatch.screening import EngineSettings, VolumePolicy, screen
-from orbitwatch.screening.results import SORT_KEYS, event_row
-from orbitwatch.screening.runs import compare_runs, list_runs, load_run_events, save_run
+from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 
 
 @click.command("screen")
 @db_option
 @click.option("--at", "start", default=None,
-              help="Snapshot time and window start, UTC ISO-8601 [default: now].")
+              help="Window start, UTC ISO-8601 [default: now]; also the snapshot time "
+                   "unless --elements-at is given.")
+@click.option("--elements-at", default=None,
+              help="Snapshot time: each object's latest element set at or before it, UTC "
+                   "ISO-8601 [default: --at]. E.g. to reproduce a SOCRATES run whose "
+                   "element sets postdate its window start.")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), default=7.0,
               show_default=True, help="Window length in days.")
 @click.option("--volume", default="5", show_default=True,
@@ -50,44 +50,33 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run_events, 
 @click.option("--no-store", is_flag=True, help="Do not keep the run in the database.")
 @format_option
 @handle_errors
-def screen_cmd(db, start, days, volume, primary_ids, owners, name_pattern, add_paths,
+def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_pattern, add_paths,
                max_age, sort_by, limit, workers, no_store, fmt) -> None:
     """Find every close approach over a window (SOCRATES-compatible columns)."""
-    at = _utc(start)
-    policy = VolumePolicy.parse(volume)
-    extra = []
-    for path in add_paths:
-        parsed = read_elements(read_text(path), source=str(path))
-        if parsed.rejects:
-            raise InputError(f"{len(parsed.rejects)} bad element set(s) in {path}; "
-                             f"first: {parsed.rejects[0]}")
-        extra.extend(parsed.records)
+    window_start = _utc(start)
+    request = ScreeningRequest(
+        start=window_start, days=days, volume=volume,
+        elements_at=parse_time(elements_at, "--elements-at") if elements_at else None,
+        primaries=_parse_ids(primary_ids, "--primary") if primary_ids else None,
+        owners=owners.split(",") if owners else None, name_pattern=name_pattern,
+        extra=read_element_files(add_paths), max_age_days=max_age, workers=workers,
+        store_run=not no_store)
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="screening", file=sys.stderr,
+                                    show_eta=True)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
     with CatalogStore(db) as store:
-        snap = take_snapshot(store, at, max_age_days=max_age)
-        if len(snap) == 0:
-            raise InputError(f"the catalog in {store.path} has no element sets at or "
-                             f"before {at.isoformat()}: load or fetch one first")
-        bar = None
-
-        def progress(done: int, total: int) -> None:
-            nonlocal bar
-            if not sys.stderr.isatty():
-                return
-            if bar is None:
-                bar = click.progressbar(length=total, label="screening", file=sys.stderr,
-                                        show_eta=True)
-                bar.__enter__()
-            bar.update(1)
-            if done == total:
-                bar.__exit__(None, None, None)
-
-        result = screen(
-            snap, start=at, duration=timedelta(days=days), volume=policy,
-            primaries=_parse_ids(primary_ids) if primary_ids else None,
-            owners=owners.split(",") if owners else None, name_pattern=name_pattern,
-            extra=extra, settings=EngineSettings(workers=workers), progress=progress)
-        if not no_store:
-            save_run(store, result)
+        result = run_screening(store, request, progress)
     rows = result.event_rows(sort_by, limit or None)
     click.echo(render(rows, fmt, title="conjunctions"), nl=False)
     if fmt == "table":
@@ -129,10 +118,10 @@ def runs_list(db, limit, fmt) -> None:
 @handle_errors
 def runs_show(run_id, db, sort_by, limit, fmt) -> None:
     with CatalogStore(db) as store:
-        prov, ev, n1, n2 = load_run_events(store, run_id)
-    order = np.argsort(ev[SORT_KEYS[sort_by]], kind="stable")[: limit or None]
-    rows = [event_row(ev[k], n1[k], n2[k]) for k in order]
-    click.echo(render(rows, fmt, title="conjunctions"), nl=False)
+        result = load_run(store, run_id)
+    prov = result.provenance
+    click.echo(render(result.event_rows(sort_by, limit or None), fmt, title="conjunctions"),
+               nl=False)
     click.echo(f"run {run_id}: {prov['volume']}, {prov['window_start']} .. "
                f"{prov['window_end']}, {prov['scope']}, snapshot {prov['snapshot_id']}, "
                f"{prov['software']}", err=True)

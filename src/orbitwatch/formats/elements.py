@@ -7,17 +7,13 @@ an :class:`ElementSet`; units are those of the OMM for SGP4 (TEME frame, UTC epo
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
+from orbitwatch.core.orbit import period_min
+from orbitwatch.core.time import datetime_to_us, format_epoch, us_to_split_jd
 from orbitwatch.errors import RecordError
-
-#: Unix epoch as a Julian date (UTC).
-JD_UNIX_EPOCH = 2440587.5
-_US_PER_DAY = 86_400_000_000
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +76,7 @@ class ElementSet:
     @property
     def period_min(self) -> float:
         """Orbital period, minutes."""
-        return 1440.0 / self.mean_motion if self.mean_motion > 0 else math.inf
+        return period_min(self.mean_motion)
 
     def fingerprint(self) -> str:
         """A stable hash of every value: identical element sets share it."""
@@ -128,57 +124,3 @@ class ParseResult:
 
     def __len__(self) -> int:
         return len(self.records)
-
-
-# --- time helpers (exact integer microseconds) ------------------------------------
-
-
-def datetime_to_us(t: datetime) -> int:
-    """Integer microseconds since the Unix epoch of an aware datetime (exact)."""
-    delta = t - _UNIX_EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def us_to_datetime(us: int) -> datetime:
-    """Inverse of :func:`datetime_to_us`: an aware UTC datetime."""
-    return _UNIX_EPOCH + timedelta(microseconds=int(us))
-
-
-def us_to_split_jd(us: int) -> tuple[float, float]:
-    """Microseconds since the Unix epoch -> (Julian date at 0h UTC, fraction of day)."""
-    days, rest = divmod(int(us), _US_PER_DAY)
-    return JD_UNIX_EPOCH + days, rest / _US_PER_DAY
-
-
-def datetime_to_split_jd(t: datetime) -> tuple[float, float]:
-    """Aware datetime -> split Julian date (whole part ending in .5, fraction)."""
-    return us_to_split_jd(datetime_to_us(t))
-
-
-def format_epoch(t: datetime) -> str:
-    """ISO-8601 UTC with six decimals and no zone suffix, as CelesTrak's OMM."""
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-
-
-def parse_utc(text: str) -> datetime:
-    """Parse a user-given UTC time: ISO date or date-time, with or without ``Z``.
-
-    Raises ValueError naming the text when it is not a time.
-    """
-    s = text.strip()
-    if s.lower() == "now":
-        return datetime.now(UTC)
-    if s.endswith(("Z", "z")):
-        s = s[:-1]
-    try:
-        t = datetime.fromisoformat(s)
-    except ValueError:
-        raise ValueError(f"not an ISO-8601 UTC time: {text!r} (expected e.g. 2026-03-10T12:00:00Z)")
-    if t.tzinfo is None:
-        return t.replace(tzinfo=UTC)
-    return t.astimezone(UTC)
-
-
-def iso_ms(us: int) -> str:
-    """Microseconds since 1970 UTC as ISO-8601 UTC with milliseconds."""
-    return format_epoch(us_to_datetime(round(us / 1000.0) * 1000))[:23] + "Z"

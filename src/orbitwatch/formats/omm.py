@@ -19,8 +19,9 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import FileFormatError, OMMFormatError
-from orbitwatch.formats.elements import ElementSet, ParseResult, Reject, format_epoch
+from orbitwatch.formats.elements import ElementSet, ParseResult, Reject
 
 #: OMM keywords in CelesTrak's column order, mapped to ElementSet attributes.
 KEYWORDS: dict[str, str] = {

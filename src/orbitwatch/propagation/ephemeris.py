@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, datetime_to_us
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.frames import teme_to_gcrf, teme_to_itrf
 from orbitwatch.propagation.sgp4_batch import (
     DECAYED,
     propagate_teme,
-    satrec_from_elements,
     summarize_errors,
 )
 
@@ -75,7 +76,7 @@ def propagate(
         if t.tzinfo is None:
             raise InputError(f"time {t} has no time zone; give UTC times")
     jd, fr = split_jd(times)
-    sats = [satrec_from_elements(es) for es in element_sets]
+    sats = ElementArrays.from_element_sets(element_sets).satrecs()
     err, r, v = propagate_teme(sats, jd, fr)
     if frame == "itrf":
         r, v = teme_to_itrf(r, v, jd, fr, eop)

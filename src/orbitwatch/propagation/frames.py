@@ -22,11 +22,9 @@ from __future__ import annotations
 import erfa
 import numpy as np
 
+from orbitwatch.core.constants import EARTH_ROTATION_RAD_S, WGS84_A_KM, WGS84_F
 from orbitwatch.propagation.eop import EarthOrientation
 
-EARTH_ROTATION_RAD_S = 7.292115146706979e-5
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
 _ARCSEC = np.pi / (180.0 * 3600.0)
 _J2000_JD = 2451545.0
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from sgp4.api import SGP4_ERRORS, WGS72, Satrec, SatrecArray
 
+from orbitwatch.core.constants import EARTH_RADIUS_KM
+from orbitwatch.core.time import split_jd_after
 from orbitwatch.formats.elements import ElementSet
 
 #: SGP4 error code of a satellite that has decayed (mrt < 1 Earth radius).
@@ -23,33 +25,44 @@ _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
 _SGP4_EPOCH_JD = 2433281.5  # sgp4init's epoch is days since 1949-12-31 00:00 UT
 
 
-def satrec_from_elements(es: ElementSet) -> Satrec:
-    """Initialise a Satrec from mean elements (WGS72 constants, 'i' improved mode).
+def init_satrec(norad_cat_id: int, epoch_jd: tuple[float, float], bstar: float,
+                mean_motion_dot: float, mean_motion_ddot: float, eccentricity: float,
+                arg_of_pericenter_deg: float, inclination_deg: float, mean_anomaly_deg: float,
+                mean_motion_rev_day: float, ra_of_asc_node_deg: float) -> Satrec:
+    """Initialise a Satrec from mean elements in OMM units (WGS72 constants, 'i' improved
+    mode); ``epoch_jd`` is the split UTC Julian date of the epoch.
 
     Catalog numbers above 339,999 have no Satrec form; they are initialised as 0 and
-    the real number stays in the ElementSet. The epoch is set exactly from the split
+    the real number stays with the caller. The epoch is set exactly from the split
     Julian date, as ``twoline2rv`` does.
     """
-    jd, fr = es.epoch_jd
+    jd, fr = epoch_jd
     sat = Satrec()
     sat.sgp4init(
         WGS72, "i",
-        es.norad_cat_id if es.norad_cat_id <= 339_999 else 0,
+        norad_cat_id if norad_cat_id <= 339_999 else 0,
         # Same expression as Vallado's twoline2rv, so results match the reference
         # bit for bit (the rounding of this sum moves near-parabolic orbits by mm).
         (jd + fr) - _SGP4_EPOCH_JD,
-        es.bstar,
-        es.mean_motion_dot / (_XPDOTP * 1440.0),
-        es.mean_motion_ddot / (_XPDOTP * 1440.0 * 1440.0),
-        es.eccentricity,
-        es.arg_of_pericenter * _DEG,
-        es.inclination * _DEG,
-        es.mean_anomaly * _DEG,
-        es.mean_motion / _XPDOTP,
-        es.ra_of_asc_node * _DEG,
+        bstar,
+        mean_motion_dot / (_XPDOTP * 1440.0),
+        mean_motion_ddot / (_XPDOTP * 1440.0 * 1440.0),
+        eccentricity,
+        arg_of_pericenter_deg * _DEG,
+        inclination_deg * _DEG,
+        mean_anomaly_deg * _DEG,
+        mean_motion_rev_day / _XPDOTP,
+        ra_of_asc_node_deg * _DEG,
     )
     sat.jdsatepoch, sat.jdsatepochF = jd, fr
     return sat
+
+
+def satrec_from_elements(es: ElementSet) -> Satrec:
+    """An initialised Satrec of one element set (:func:`init_satrec`)."""
+    return init_satrec(es.norad_cat_id, es.epoch_jd, es.bstar, es.mean_motion_dot,
+                       es.mean_motion_ddot, es.eccentricity, es.arg_of_pericenter,
+                       es.inclination, es.mean_anomaly, es.mean_motion, es.ra_of_asc_node)
 
 
 @dataclass(slots=True)
@@ -120,10 +133,6 @@ def summarize_errors(error: np.ndarray) -> dict[str, int]:
             for c, n in zip(codes, counts, strict=True)}
 
 
-#: Earth's gravitational parameter (km^3/s^2), for geometry derived from mean elements.
-MU_KM3_S2 = 398600.4418
-EARTH_RADIUS_KM = 6378.137  # WGS84 equatorial
-
 #: Our error code for a state SGP4 returned without error but outside the range of
 #: geocentric distance its mean elements allow (stale element sets of objects that have
 #: re-entered can come back hundreds of thousands of km out).
@@ -134,15 +143,6 @@ ERROR_MESSAGES = {
     IMPLAUSIBLE: "state outside the orbit's radius range",
     DIVERGED: "trajectory not smooth between samples (element set diverged, re-entering)",
 }
-
-
-def max_radius_km(elements: Sequence[ElementSet]) -> np.ndarray:
-    """Generous upper bound on each object's geocentric distance (km): 10 % above the
-    mean-element apogee, plus 100 km, which lunar-solar terms over weeks stay inside."""
-    n = np.array([es.mean_motion for es in elements]) * (2.0 * math.pi / 86400.0)
-    ecc = np.array([es.eccentricity for es in elements])
-    a = (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
-    return a * (1.0 + ecc) * 1.1 + 100.0
 
 
 def flag_implausible(error: np.ndarray, position_km: np.ndarray, r_max_km: np.ndarray) -> None:
@@ -170,8 +170,7 @@ def states_at(
     bounds = np.flatnonzero(np.diff(sorted_obj)) + 1
     starts = np.concatenate(([0], bounds))
     ends = np.concatenate((bounds, [n]))
-    fr = fr0 + t_s / 86400.0
-    jd = np.full(n, jd0)
+    jd, fr = split_jd_after(jd0, fr0, t_s)
     for a, b in zip(starts, ends, strict=True):
         idx = order[a:b]
         e, r, v = satrecs[int(sorted_obj[a])].sgp4_array(jd[idx], fr[idx])

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from orbitwatch._version import __version__
+from orbitwatch.core.time import datetime_to_split_jd, format_epoch, us_to_datetime
 from orbitwatch.formats.cdm import POS_VEL_COVARIANCE_KEYS, Cdm, CdmObject
-from orbitwatch.formats.elements import datetime_to_split_jd, format_epoch, us_to_datetime
 from orbitwatch.propagation.frames import rtn_basis, teme_to_gcrf
 from orbitwatch.risk.covariance_model import MODEL_NAME
 
@@ -59,20 +59,20 @@ def event_cdm(row: dict[str, Any], state: dict[str, Any], provenance: dict[str, 
         "COLLISION_PROBABILITY_METHOD": "FOSTER-1992",
     }
     comments = [
-        f"orbitwatch {__version__}: states from SGP4 on the element sets screened, TEME to GCRF",
+        f"orbitwatch {__version__}: states from SGP4 at TCA as screened, TEME to GCRF",
         f"HBR = {row['HBR_M']:.3f} [m] ({row['HBR_SOURCE']})",
         f"Covariance assumed: {MODEL_NAME}; maximum Pc (ALFANO-2005, SOCRATES shape "
         f"100/300/100 m) = {row['MAX_PROB']:.6e}",
     ]
     objects = []
     for k, side in enumerate(("1", "2")):
-        es = state[f"es_{side}"]
+        obj = state[f"object_{side}"]
         values = {
             "OBJECT": f"OBJECT{side}",
-            "OBJECT_DESIGNATOR": str(es.norad_cat_id),
+            "OBJECT_DESIGNATOR": str(obj["norad_cat_id"]),
             "CATALOG_NAME": "SATCAT",
-            "OBJECT_NAME": es.object_name or "UNKNOWN",
-            "INTERNATIONAL_DESIGNATOR": es.object_id or "UNKNOWN",
+            "OBJECT_NAME": obj["object_name"] or "UNKNOWN",
+            "INTERNATIONAL_DESIGNATOR": obj["object_id"] or "UNKNOWN",
             "EPHEMERIS_NAME": "NONE",
             "COVARIANCE_METHOD": "DEFAULT",
             "MANEUVERABLE": "N/A",
@@ -81,8 +81,8 @@ def event_cdm(row: dict[str, Any], state: dict[str, Any], provenance: dict[str, 
             "X": _f(pos[k][0], 6), "Y": _f(pos[k][1], 6), "Z": _f(pos[k][2], 6),
             "X_DOT": _f(vel[k][0], 9), "Y_DOT": _f(vel[k][1], 9), "Z_DOT": _f(vel[k][2], 9),
         }
-        if state.get(f"type_{side}"):
-            values["OBJECT_TYPE"] = _object_type(state[f"type_{side}"])
+        if obj["object_type"]:
+            values["OBJECT_TYPE"] = _object_type(obj["object_type"])
         sigma = np.asarray(state[f"sigma{side}_m"], float)
         cov = np.zeros((6, 6))
         cov[:3, :3] = np.diag(sigma**2)
@@ -91,7 +91,7 @@ def event_cdm(row: dict[str, Any], state: dict[str, Any], provenance: dict[str, 
             for j in range(i + 1):
                 values[POS_VEL_COVARIANCE_KEYS[idx]] = f"{cov[i, j]:.6e}"
                 idx += 1
-        note = [f"element set epoch {format_epoch(us_to_datetime(es.epoch_us))[:23]}; "
+        note = [f"element set epoch {format_epoch(us_to_datetime(obj['epoch_us']))[:23]}; "
                 f"RTN 1-sigma assumed {sigma[0]:.0f}/{sigma[1]:.0f}/{sigma[2]:.0f} m, "
                 "velocity terms unknown (0)"]
         objects.append(CdmObject(values, np.concatenate((pos[k], vel[k])), cov, note))

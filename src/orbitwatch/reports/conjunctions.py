@@ -1,27 +1,26 @@
 """The conjunctions of a stored screening run with their risk: SOCRATES's columns plus
 orbitwatch's Pc with its covariance and hard-body radius stated.
 
-States at TCA come from SGP4 on the element sets the run used (the run stores their
-ids). Pc is Foster's 2D with the assumed covariance of each object
+Everything is read from the stored run: both states at TCA (TEME) and each object's
+facts as screened (type, owner, RCS, regime, perigee, element-set epoch); nothing is
+propagated again. Pc is Foster's 2D with the assumed covariance of each object
 (risk.covariance_model); MAX_PROB is the maximum over the size of SOCRATES's RTN shape
 100 : 300 : 100 m, DILUTION each object's in-track 1-sigma (km) at that maximum.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from orbitwatch.catalog.info import orbit_regime
 from orbitwatch.catalog.store import CatalogStore
-from orbitwatch.formats.elements import ElementSet, datetime_to_split_jd, iso_ms, us_to_datetime
-from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2, satrec_from_elements
+from orbitwatch.core.time import iso_ms
 from orbitwatch.risk.covariance_model import MODEL_NAME, assumed_sigma_rtn_m, model_key
 from orbitwatch.risk.events import band, events_risk
 from orbitwatch.risk.hbr import Radius, radius_of
+from orbitwatch.screening.results import ScreeningResult
 from orbitwatch.screening.runs import load_run
 
 SORTS = ("maxprob", "pc", "range", "tca")
@@ -33,13 +32,15 @@ class ConjunctionReport:
     provenance: dict[str, Any]
     rows: list[dict[str, Any]]
     states: list[dict[str, Any]] = field(default_factory=list)  # per row, for CDMs
-    skipped: int = 0  # events whose element sets are not in the store
+    skipped: int = 0  # events without states (runs from before states were stored, whose
+    #                   element sets were supplied and never stored)
 
 
-def _perigee_km(es: ElementSet) -> float:
-    n = es.mean_motion * 2.0 * math.pi / 86400.0
-    a = (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
-    return a * (1.0 - es.eccentricity) - EARTH_RADIUS_KM
+def _object_facts(result: ScreeningResult, k: int) -> dict[str, Any]:
+    o = result.objects
+    return {"norad_cat_id": int(o.norad_cat_id[k]), "object_name": o.object_name[k],
+            "object_id": o.object_id[k], "object_type": o.object_type[k],
+            "owner": o.owner[k], "epoch_us": int(o.epoch_us[k])}
 
 
 def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob",
@@ -47,68 +48,66 @@ def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob
                        object_id: int | None = None) -> ConjunctionReport:
     """Every event of run ``run_id`` (of catalog number ``object_id`` only, when given)
     with its risk, sorted (maxprob, pc: largest first; range, tca: smallest first)."""
-    prov, ev, names_1, names_2, es_ids = load_run(store, run_id, object_id)
-    sets = store.element_sets_by_id(es_ids.ravel())
-    info = store.object_info(np.concatenate((ev["norad_cat_id_1"], ev["norad_cat_id_2"])))
-    keep = [k for k in range(len(ev)) if es_ids[k, 0] in sets and es_ids[k, 1] in sets]
-    n = len(keep)
-    r = np.zeros((2, n, 3))
-    v = np.zeros((2, n, 3))
+    return risk_report(load_run(store, run_id, object_id), sort=sort, cara_hbr=cara_hbr)
+
+
+def risk_report(result: ScreeningResult, *, sort: str = "maxprob",
+                cara_hbr: dict[int, Radius] | None = None) -> ConjunctionReport:
+    """The risk of every event of a screening result (fresh or stored), from the states
+    at TCA and the object facts it carries."""
+    ev, o = result.events, result.objects
+    known = np.isfinite(ev["r1_km"]).all(axis=1) & np.isfinite(ev["r2_km"]).all(axis=1)
+    ev = ev[known]
+    n = len(ev)
     sigma = np.zeros((2, n, 3))
-    hbr = np.zeros(n)
-    hbr_sources: list[str] = []
-    regimes: list[str] = []
-    for row, k in enumerate(keep):
-        jd, fr = datetime_to_split_jd(us_to_datetime(int(ev["tca_us"][k])))
-        radii = []
-        keys = []
-        for side in (0, 1):
-            es = sets[int(es_ids[k, side])]
-            _, pos, vel = satrec_from_elements(es).sgp4(jd, fr)  # screened: no error here
-            r[side, row], v[side, row] = pos, vel
-            key = model_key(orbit_regime(es), _perigee_km(es))
-            keys.append(key)
-            dse = ev[f"dse_{side + 1}_days"][k]
-            sigma[side, row] = assumed_sigma_rtn_m(key, dse)
-            facts = info.get(es.norad_cat_id, {})
-            radii.append(radius_of(es.norad_cat_id, facts.get("object_type"),
-                                   facts.get("rcs_m2"), cara_hbr))
-        hbr[row] = radii[0].metres + radii[1].metres
-        hbr_sources.append(" + ".join(x.source for x in radii))
-        regimes.append("/".join(keys))
-    risk = events_risk(r[0], v[0], r[1], v[1], sigma[0], sigma[1], hbr)
+    keys: list[list[str]] = [[], []]
+    radii: list[list[Radius]] = [[], []]
+    for side in (0, 1):
+        idx = ev[f"idx_{side + 1}"]
+        for k, row in zip(idx.tolist(), range(n), strict=True):
+            key = model_key(str(o.regime[k]), float(o.perigee_km[k]))
+            keys[side].append(key)
+            sigma[side, row] = assumed_sigma_rtn_m(key, ev[f"dse_{side + 1}_days"][row])
+            rcs = float(o.rcs_m2[k])
+            radii[side].append(radius_of(int(o.norad_cat_id[k]), o.object_type[k],
+                                         rcs if rcs == rcs else None, cara_hbr))
+    hbr = np.array([a.metres + b.metres for a, b in zip(*radii, strict=True)])
+    risk = events_risk(ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"],
+                       sigma[0], sigma[1], hbr)
     rows, states = [], []
-    for row, k in enumerate(keep):
-        id_1, id_2 = int(ev["norad_cat_id_1"][k]), int(ev["norad_cat_id_2"][k])
+    for row in range(n):
+        e = ev[row]
+        k1, k2 = int(e["idx_1"]), int(e["idx_2"])
         rows.append({
-            "NORAD_CAT_ID_1": id_1, "OBJECT_NAME_1": names_1[k],
-            "DSE_1": round(float(ev["dse_1_days"][k]), 3),
-            "NORAD_CAT_ID_2": id_2, "OBJECT_NAME_2": names_2[k],
-            "DSE_2": round(float(ev["dse_2_days"][k]), 3),
-            "TCA": iso_ms(int(ev["tca_us"][k])),
-            "TCA_RANGE": float(ev["miss_m"][k]) / 1000.0,
-            "TCA_RELATIVE_SPEED": float(ev["rel_speed_m_s"][k]) / 1000.0,
+            "NORAD_CAT_ID_1": int(e["norad_cat_id_1"]), "OBJECT_NAME_1": o.object_name[k1],
+            "DSE_1": round(float(e["dse_1_days"]), 3),
+            "NORAD_CAT_ID_2": int(e["norad_cat_id_2"]), "OBJECT_NAME_2": o.object_name[k2],
+            "DSE_2": round(float(e["dse_2_days"]), 3),
+            "TCA": iso_ms(int(e["tca_us"])),
+            "TCA_RANGE": float(e["miss_m"]) / 1000.0,
+            "TCA_RELATIVE_SPEED": float(e["rel_speed_m_s"]) / 1000.0,
             "MAX_PROB": float(risk.max_pc[row]),
             "DILUTION": float(risk.dilution_km[row]),
             "PC": float(risk.pc[row]),
             "PC_BAND": band(float(risk.pc[row])),
             "PC_METHOD": "FOSTER-1992",
             "PC_2D_DOUBTFUL": bool(risk.two_d_doubtful[row]),
-            "COVARIANCE": f"assumed: {MODEL_NAME} ({regimes[row]})",
+            "COVARIANCE": f"assumed: {MODEL_NAME} ({keys[0][row]}/{keys[1][row]})",
             "HBR_M": float(hbr[row]),
-            "HBR_SOURCE": hbr_sources[row],
-            "OWNER_1": info.get(id_1, {}).get("owner"),
-            "OWNER_2": info.get(id_2, {}).get("owner"),
+            "HBR_SOURCE": f"{radii[0][row].source} + {radii[1][row].source}",
+            "OWNER_1": o.owner[k1],
+            "OWNER_2": o.owner[k2],
         })
-        states.append({"r1_km": r[0, row], "v1_km_s": v[0, row], "r2_km": r[1, row],
-                       "v2_km_s": v[1, row], "sigma1_m": sigma[0, row],
-                       "sigma2_m": sigma[1, row], "tca_us": int(ev["tca_us"][k]),
-                       "es_1": sets[int(es_ids[k, 0])], "es_2": sets[int(es_ids[k, 1])],
-                       "type_1": info.get(id_1, {}).get("object_type"),
-                       "type_2": info.get(id_2, {}).get("object_type")})
+        states.append({"r1_km": e["r1_km"], "v1_km_s": e["v1_km_s"], "r2_km": e["r2_km"],
+                       "v2_km_s": e["v2_km_s"], "sigma1_m": sigma[0, row],
+                       "sigma2_m": sigma[1, row], "tca_us": int(e["tca_us"]),
+                       "object_1": _object_facts(result, k1),
+                       "object_2": _object_facts(result, k2),
+                       "element_set_id_1": int(o.element_set_id[k1]),
+                       "element_set_id_2": int(o.element_set_id[k2])})
     order = _order(rows, sort)
-    return ConjunctionReport(run_id, prov, [rows[i] for i in order], [states[i] for i in order],
-                             len(ev) - n)
+    return ConjunctionReport(result.run_id or 0, result.provenance, [rows[i] for i in order],
+                             [states[i] for i in order], int((~known).sum()))
 
 
 def _order(rows: list[dict], sort: str) -> list[int]:

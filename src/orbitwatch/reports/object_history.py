@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from orbitwatch.catalog.store import CatalogStore
-from orbitwatch.formats.elements import iso_ms
+from orbitwatch.core.time import iso_ms
 from orbitwatch.reports.conjunctions import conjunction_report
 from orbitwatch.risk.hbr import Radius
 from orbitwatch.screening.runs import list_runs

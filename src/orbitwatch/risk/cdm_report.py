@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
+from orbitwatch.core.constants import MU_M3_S2
 from orbitwatch.errors import InputError
 from orbitwatch.formats.cdm import Cdm, read_cdm
 from orbitwatch.risk.encounter import encounter_plane
 from orbitwatch.risk.from_cdm import cdm_states
 from orbitwatch.risk.maxpc import frisbee_max_pc, max_pc_over_scale
-from orbitwatch.risk.montecarlo import MU_M3_S2
 from orbitwatch.risk.nc3d import pc3d_nc
 from orbitwatch.risk.pc2d import pc_circle, pc_square
 

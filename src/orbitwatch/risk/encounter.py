@@ -35,25 +35,46 @@ class EncounterPlane:
     relative_speed: float
 
 
-def encounter_plane(r1: np.ndarray, v1: np.ndarray, r2: np.ndarray, v2: np.ndarray,
-                    cov: np.ndarray) -> EncounterPlane:
-    """Project the relative state (object 2 - object 1) and the combined 3x3 position
-    covariance ``cov`` (C1 + C2) on the plane normal to the relative velocity.
+def encounter_planes(r1: np.ndarray, v1: np.ndarray, r2: np.ndarray, v2: np.ndarray,
+                     cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Many encounter planes at once: states (n, 3) of objects 1 and 2 and combined
+    position covariances (n, 3, 3) (or 6x6, whose position block is used) ->
+    ``(miss (n, 2), covariance (n, 2, 2), relative speed (n,))``.
 
-    The states are taken as at TCA: the miss vector is (|r|, 0), as in CARA's
+    The plane is normal to the relative velocity v = v2 - v1, with axes x (in the plane
+    of r and v) and z (along r x v). The miss vector is (|r|, 0), as in CARA's
     Pc2D_Foster and PcCircle, also when r is not quite normal to v (rounded CDM states);
-    this reproduces CARA's test values to 1e-14."""
+    this reproduces CARA's test values to 1e-14. When r is parallel to v (a head-on pass
+    through the origin) any normal will do, and one is chosen. Rows with zero relative
+    velocity have no plane: NaN.
+    """
     r = np.asarray(r2, float) - np.asarray(r1, float)
     v = np.asarray(v2, float) - np.asarray(v1, float)
-    if not np.linalg.norm(v) > 0.0:
-        raise ValueError("no encounter plane: the relative velocity is zero")
-    y = v / np.linalg.norm(v)
+    speed = np.linalg.norm(v, axis=-1)
+    moving = speed > 0.0
+    y = v / np.where(moving, speed, np.nan)[:, None]
     h = np.cross(r, v)
-    if np.linalg.norm(h) == 0.0:  # head-on through the origin: any normal will do
-        h = np.cross(y, [1.0, 0.0, 0.0] if abs(y[0]) < 0.9 else [0.0, 1.0, 0.0])
-    z = h / np.linalg.norm(h)
+    h_norm = np.linalg.norm(h, axis=-1)
+    along_x = np.abs(y[:, 0]) < 0.9
+    helper = np.where(along_x[:, None], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
+    h = np.where((h_norm == 0.0)[:, None], np.cross(y, helper), h)
+    z = h / np.linalg.norm(h, axis=-1)[:, None]
     x = np.cross(y, z)
-    proj = np.array([x, z])
-    c2 = proj @ np.asarray(cov, float)[:3, :3] @ proj.T
-    return EncounterPlane(np.array([np.linalg.norm(r), 0.0]), 0.5 * (c2 + c2.T),
-                          float(np.linalg.norm(v)))
+    proj = np.stack((x, z), axis=1)  # (n, 2, 3)
+    c2 = proj @ np.asarray(cov, float)[:, :3, :3] @ proj.transpose(0, 2, 1)
+    c2 = 0.5 * (c2 + c2.transpose(0, 2, 1))
+    miss = np.stack((np.linalg.norm(r, axis=-1), np.zeros(len(r))), axis=1)
+    miss[~moving] = np.nan
+    return miss, c2, speed
+
+
+def encounter_plane(r1: np.ndarray, v1: np.ndarray, r2: np.ndarray, v2: np.ndarray,
+                    cov: np.ndarray) -> EncounterPlane:
+    """One encounter plane (as :func:`encounter_planes`) of the relative state (object
+    2 - object 1) and the combined covariance ``cov`` (C1 + C2, 3x3 or 6x6).
+
+    Raises ValueError when the relative velocity is zero (no plane)."""
+    miss, c2, speed = encounter_planes(*(np.asarray(a, float)[None] for a in (r1, v1, r2, v2, cov)))
+    if not speed[0] > 0.0:
+        raise ValueError("no encounter plane: the relative velocity is zero")
+    return EncounterPlane(miss[0], c2[0], float(speed[0]))

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orbitwatch.core.constants import MU_M3_S2
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.risk.covariance_model import SOCRATES_SHAPE_RTN_M
+from orbitwatch.risk.encounter import encounter_planes
 from orbitwatch.risk.maxpc import max_pc_over_scale
-from orbitwatch.risk.montecarlo import MU_M3_S2, two_d_unreliable
+from orbitwatch.risk.montecarlo import two_d_unreliable
 from orbitwatch.risk.pc2d import pc_circle
 
 #: CARA's colour bands of Pc.
@@ -33,21 +35,6 @@ def _eci_cov_from_rtn_sigma(r: np.ndarray, v: np.ndarray, sigma: np.ndarray) -> 
     """(n, 3, 3) ECI covariances of diagonal RTN 1-sigmas (n, 3) at states (n, 3)."""
     basis = rtn_basis(r, v)  # rows R, T, N
     return np.einsum("nki,nk,nkj->nij", basis, sigma**2, basis)
-
-
-def encounter_planes(r1, v1, r2, v2, cov):
-    """Vectorised encounter plane (as risk.encounter, CARA's convention: miss = (|r|, 0)):
-    returns miss (n, 2), covariance (n, 2, 2) and relative speed (n,)."""
-    r, v = r2 - r1, v2 - v1
-    speed = np.linalg.norm(v, axis=1)
-    y = v / speed[:, None]
-    h = np.cross(r, v)
-    z = h / np.linalg.norm(h, axis=1)[:, None]
-    x = np.cross(y, z)
-    proj = np.stack((x, z), axis=1)  # (n, 2, 3)
-    c2 = np.einsum("nai,nij,nbj->nab", proj, cov, proj)
-    miss = np.stack((np.linalg.norm(r, axis=1), np.zeros(len(r))), axis=1)
-    return miss, c2, speed
 
 
 def pc_small_disk(miss: np.ndarray, c2: np.ndarray, hbr: float) -> float:

@@ -15,74 +15,13 @@ are flagged by :func:`two_d_unreliable`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-MU_M3_S2 = 3.986004418e14
-
-
-def _stumpff(psi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    c = np.empty_like(psi)
-    s = np.empty_like(psi)
-    pos, neg, small = psi > 1e-6, psi < -1e-6, np.abs(psi) <= 1e-6
-    sq = np.sqrt(psi[pos])
-    c[pos] = (1 - np.cos(sq)) / psi[pos]
-    s[pos] = (sq - np.sin(sq)) / sq**3
-    sq = np.sqrt(-psi[neg])
-    c[neg] = (np.cosh(sq) - 1) / -psi[neg]
-    s[neg] = (np.sinh(sq) - sq) / sq**3
-    c[small] = 0.5 - psi[small] / 24
-    s[small] = 1 / 6 - psi[small] / 120
-    return c, s
-
-
-def _universal(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray, mu: float):
-    """Lagrange coefficients f, g (and the quantities their rates need) of two-body motion
-    over ``dt`` by the universal variable (Vallado, algorithm 8)."""
-    r0n = np.linalg.norm(r0, axis=-1)
-    vr0 = np.einsum("...k,...k->...", r0, v0) / r0n
-    alpha = 2.0 / r0n - np.einsum("...k,...k->...", v0, v0) / mu
-    sqmu = math.sqrt(mu)
-    r0n, vr0, alpha = (np.broadcast_to(x, np.broadcast(x, dt).shape) for x in (r0n, vr0, alpha))
-    chi = sqmu * np.abs(alpha) * dt
-    for _ in range(30):
-        psi = chi * chi * alpha
-        c, s = _stumpff(psi)
-        f = (r0n * vr0 / sqmu * chi * chi * c + (1 - alpha * r0n) * chi**3 * s
-             + r0n * chi - sqmu * dt)
-        df = r0n * vr0 / sqmu * chi * (1 - psi * s) + (1 - alpha * r0n) * chi * chi * c + r0n
-        step = f / df
-        chi = chi - step
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    psi = chi * chi * alpha
-    c, s = _stumpff(psi)
-    f = 1 - chi * chi / r0n * c
-    g = dt - chi**3 / sqmu * s
-    return f, g, chi, psi, c, s, r0n
-
-
-def kepler_positions(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray,
-                     mu: float = MU_M3_S2) -> np.ndarray:
-    """Two-body positions at times ``dt`` (s, shape (..., )) from states r0, v0 (m, m/s,
-    shape (..., 3), broadcast against dt)."""
-    f, g, *_ = _universal(r0, v0, dt, mu)
-    return f[..., None] * r0 + g[..., None] * v0
-
-
-def kepler_states(r0: np.ndarray, v0: np.ndarray, dt: np.ndarray,
-                  mu: float = MU_M3_S2) -> tuple[np.ndarray, np.ndarray]:
-    """Two-body positions and velocities (m, m/s) at times ``dt`` (s), as
-    :func:`kepler_positions`."""
-    f, g, chi, psi, c, s, r0n = _universal(r0, v0, dt, mu)
-    r = f[..., None] * r0 + g[..., None] * v0
-    rn = np.linalg.norm(r, axis=-1)
-    f_dot = math.sqrt(mu) / (rn * r0n) * chi * (psi * s - 1.0)
-    g_dot = 1.0 - chi * chi / rn * c
-    return r, f_dot[..., None] * r0 + g_dot[..., None] * v0
+from orbitwatch.core.search import golden_section_max
+from orbitwatch.core.twobody import kepler_positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,21 +67,10 @@ def pc_monte_carlo(r1, v1, cov1, r2, v2, cov2, hbr_m: float, *, half_window_s: f
 
         d = dist(np.broadcast_to(t_grid, (n, grid)))
         k = np.argmin(d, axis=1)
-        lo = t_grid[k] - step
-        hi = t_grid[k] + step
         # golden section on each draw's least distance within its best grid cell pair
-        g = (math.sqrt(5) - 1) / 2
-        x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
-        f1, f2 = dist(x1[:, None])[:, 0], dist(x2[:, None])[:, 0]
-        for _ in range(40):
-            left = f1 < f2  # the minimum is in [lo, x2]
-            hi = np.where(left, x2, hi)
-            lo = np.where(left, lo, x1)
-            new_x = np.where(left, hi - g * (hi - lo), lo + g * (hi - lo))
-            new_f = dist(new_x[:, None])[:, 0]
-            x1, x2 = np.where(left, new_x, x2), np.where(left, x1, new_x)
-            f1, f2 = np.where(left, new_f, f2), np.where(left, f1, new_f)
-        least = np.minimum(np.minimum(f1, f2), d.min(axis=1))
+        _, _, neg_least = golden_section_max(lambda t: -dist(t[:, None])[:, 0],
+                                             t_grid[k] - step, t_grid[k] + step, 40)
+        least = np.minimum(-neg_least, d.min(axis=1))
         hits += int((least < hbr_m).sum())
     low = stats.beta.ppf(0.025, hits, draws - hits + 1) if hits else 0.0
     high = stats.beta.ppf(0.975, hits + 1, draws - hits) if hits < draws else 1.0

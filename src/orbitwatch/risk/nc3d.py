@@ -37,7 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special
 
-from orbitwatch.risk.montecarlo import MU_M3_S2, kepler_states
+from orbitwatch.core.constants import MU_M3_S2
+from orbitwatch.core.twobody import kepler_states
 
 #: Gauss-Legendre nodes per panel and axis of the sphere quadrature.
 NODES = 8

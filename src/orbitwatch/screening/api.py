@@ -14,20 +14,15 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from orbitwatch._version import __version__
-from orbitwatch.catalog.info import orbit_regime
 from orbitwatch.catalog.snapshot import Snapshot
+from orbitwatch.core.orbit import orbit_regime
+from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.errors import InputError
-from orbitwatch.formats.elements import (
-    ElementSet,
-    datetime_to_split_jd,
-    datetime_to_us,
-    iso_ms,
-)
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.propagation.sgp4_batch import (
     ERROR_MESSAGES,
-    max_radius_km,
-    satrec_from_elements,
     states_at,
 )
 from orbitwatch.screening.engine import (
@@ -76,30 +71,37 @@ def screen(
     if window_s <= 0:
         raise InputError(f"screening window must be positive, got {duration}")
     elements = list(snapshot.element_sets) + list(extra)
+    arrays = snapshot.arrays.concat(ElementArrays.from_element_sets(extra)) if extra else \
+        snapshot.arrays
     n_cat = len(snapshot.element_sets)
     objects = ObjectTable(
-        norad_cat_id=np.array([es.norad_cat_id for es in elements], np.int64),
+        norad_cat_id=arrays.norad_cat_id,
         object_name=[es.object_name for es in elements],
         object_type=list(snapshot.object_type) + [None] * len(extra),
         owner=list(snapshot.owner) + [None] * len(extra),
-        epoch_us=np.array([es.epoch_us for es in elements], np.int64),
+        epoch_us=arrays.epoch_us,
         element_set_id=np.concatenate((snapshot.element_set_ids,
                                        np.full(len(extra), -1, np.int64))),
         primary=np.zeros(len(elements), bool),
+        object_id=[es.object_id for es in elements],
+        rcs_m2=np.array([np.nan if r is None else r for r in snapshot.rcs_m2]
+                        + [np.nan] * len(extra), np.float64),
+        regime=orbit_regime(arrays.mean_motion_rev_day, arrays.eccentricity),
+        perigee_km=arrays.perigee_altitude_km,
     )
     scope = _select_primaries(objects, n_cat, primaries, owners, name_pattern)
     if len(elements) < 2:
         raise InputError(f"nothing to screen: {len(elements)} object(s) in the snapshot")
     jd0, fr0 = datetime_to_split_jd(start)
     t0 = time.perf_counter()
-    outputs = run_chunks(elements, jd0, fr0, window_s, objects.primary,
+    outputs = run_chunks(arrays, jd0, fr0, window_s, objects.primary,
                          policy.max_extent_km, settings, progress)
     elapsed = time.perf_counter() - t0
     t_assembly = time.perf_counter()
     start_us = datetime_to_us(start)
     failed_at = _first_failure_s(outputs, len(elements))
-    events = _assemble_events(outputs, objects, elements, policy, start_us, window_s, failed_at)
-    formation = _assemble_formation(outputs, objects, elements, jd0, fr0, start_us, failed_at)
+    events = _assemble_events(outputs, objects, policy, start_us, window_s, failed_at)
+    formation = _assemble_formation(outputs, objects, arrays, jd0, fr0, start_us, failed_at)
     failures = _failures(outputs, objects, start_us)
     counts = {k: sum(o.counts.get(k, 0) for o in outputs) for k in outputs[0].counts}
     assembly_s = time.perf_counter() - t_assembly
@@ -188,7 +190,7 @@ def _first_failure_s(outputs: list[ChunkOutput], n: int) -> np.ndarray:
     return failed_at
 
 
-def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePolicy,
+def _assemble_events(outputs, objects: ObjectTable, policy: VolumePolicy,
                      start_us: int, window_s: float, failed_at: np.ndarray) -> np.ndarray:
     i, j = _concat(outputs, "i").astype(np.int64), _concat(outputs, "j").astype(np.int64)
     t = _concat(outputs, "tca_s")
@@ -216,11 +218,9 @@ def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePoli
     least = np.full(len(i), np.inf)
     entry = np.full(len(i), np.nan)
     exit_ = np.full(len(i), np.nan)
-    # the primary's orbit regime picks the volume: per object once, then by index
-    first_objects, which = np.unique(i, return_inverse=True)
-    object_regimes = np.array([orbit_regime(elements[int(k)]) for k in first_objects])
-    regimes = object_regimes[which] if len(i) else np.empty(0, object_regimes.dtype)
-    for regime in np.unique(object_regimes):
+    # the primary's orbit regime picks the volume
+    regimes = objects.regime[i]
+    for regime in np.unique(regimes):
         sel = regimes == regime
         least[sel], entry[sel], exit_[sel] = policy.for_regime(regime).scaled_min_and_crossing(
             miss_rtn[sel], vel_rtn[sel])
@@ -237,10 +237,12 @@ def _assemble_events(outputs, objects: ObjectTable, elements, policy: VolumePoli
     ev["dse_1_days"] = (tca_us[inside] - objects.epoch_us[i[inside]]) / 86_400e6
     ev["dse_2_days"] = (tca_us[inside] - objects.epoch_us[j[inside]]) / 86_400e6
     ev["entry_s"], ev["exit_s"] = entry[inside], exit_[inside]
+    ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"] = (
+        r1[inside], v1[inside], r2[inside], v2[inside])
     return ev
 
 
-def _assemble_formation(outputs, objects: ObjectTable, elements, jd0, fr0,
+def _assemble_formation(outputs, objects: ObjectTable, arrays: ElementArrays, jd0, fr0,
                         start_us, failed_at: np.ndarray) -> np.ndarray:
     i = _concat(outputs, "slow_i").astype(np.int64)
     j = _concat(outputs, "slow_j").astype(np.int64)
@@ -250,9 +252,9 @@ def _assemble_formation(outputs, objects: ObjectTable, elements, jd0, fr0,
     i, j, t, _ = min_per_pair(i[alive], j[alive], t[alive], d[alive])
     # exact distance at the sampled minimum
     pairs = np.unique(np.concatenate((i, j)))
-    sats = {int(k): satrec_from_elements(elements[int(k)]) for k in pairs}
-    lookup = [sats.get(k) for k in range(len(elements))] if len(pairs) else []
-    r_max = max_radius_km(elements) if len(pairs) else np.empty(0)
+    sats = {int(k): arrays.satrec(int(k)) for k in pairs}
+    lookup = [sats.get(k) for k in range(len(arrays))] if len(pairs) else []
+    r_max = arrays.max_radius_km()
     err, pos, vel = states_at(lookup, np.concatenate((i, j)), np.concatenate((t, t)),
                               jd0, fr0, r_max)
     n = len(i)

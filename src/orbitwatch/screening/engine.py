@@ -13,20 +13,16 @@ import itertools
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from sgp4.api import SatrecArray
 
-from orbitwatch.formats.elements import ElementSet
-from orbitwatch.propagation.sgp4_batch import (
-    DIVERGED,
-    flag_implausible,
-    max_radius_km,
-    satrec_from_elements,
-)
+from orbitwatch.core.time import split_jd_after
+from orbitwatch.propagation.element_arrays import ElementArrays
+from orbitwatch.propagation.sgp4_batch import DIVERGED, flag_implausible
 from orbitwatch.screening import kernels
 from orbitwatch.screening.refine import refine_tca
 
@@ -66,14 +62,51 @@ class ChunkOutput:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class Samples:
+    """SGP4 samples of every object over a span, time-major for the kernels.
+
+    ``position_km`` / ``velocity_km_s`` (n_t, n_obj, 3) TEME, zero where not ``ok``;
+    ``ok`` (n_t, n_obj): no failure at or before the sample (once an object has failed
+    it stays failed: SGP4 can return states again after reporting decay, from mean
+    elements that have diverged); ``error`` (n_obj, n_t) codes (``ERROR_MESSAGES``);
+    ``pos_err_km`` (n_obj,) the interpolation-error bound the sweep pads with.
+    """
+
+    t_s: np.ndarray
+    error: np.ndarray
+    ok: np.ndarray
+    position_km: np.ndarray
+    velocity_km_s: np.ndarray
+    pos_err_km: np.ndarray
+
+
+def sample_states(array: SatrecArray, r_max_km: np.ndarray, jd0: float, fr0: float,
+                  start_s: float, end_s: float, st: EngineSettings) -> Samples:
+    """SGP4 every ``st.sample_s`` over [start_s, end_s] (s after the split date jd0, fr0),
+    implausible states flagged, and each object's Hermite interpolation-error bound
+    (``kernels.interpolation_error`` x ``error_safety`` + ``error_floor_km``)."""
+    n_samples = math.ceil((end_s - start_s) / st.sample_s) + 1
+    t_samples = start_s + st.sample_s * np.arange(n_samples)
+    err, pos, vel = array.sgp4(*split_jd_after(jd0, fr0, t_samples))
+    flag_implausible(err, pos, r_max_km)
+    ok = np.ascontiguousarray(np.logical_and.accumulate(err == 0, axis=1).T)
+    pos = np.ascontiguousarray(pos.transpose(1, 0, 2))
+    vel = np.ascontiguousarray(vel.transpose(1, 0, 2))
+    estimate, _ = kernels.interpolation_error(pos, vel, ok, st.sample_s, st.diverged_km)
+    pos[~ok] = 0.0
+    vel[~ok] = 0.0
+    return Samples(t_samples, err, ok, pos, vel, estimate * st.error_safety + st.error_floor_km)
+
+
 class _Context:
     """Per-process state: the satellites, built once per worker."""
 
-    def __init__(self, elements: Sequence[ElementSet], jd0: float, fr0: float,
+    def __init__(self, elements: ElementArrays, jd0: float, fr0: float,
                  primary: np.ndarray, radius_km: float, settings: EngineSettings) -> None:
-        self.satrecs = [satrec_from_elements(es) for es in elements]
+        self.satrecs = elements.satrecs()
         self.array = SatrecArray(self.satrecs)
-        self.r_max = max_radius_km(elements)
+        self.r_max = elements.max_radius_km()
         self.jd0, self.fr0 = jd0, fr0
         self.primary = primary
         self.radius_km = radius_km
@@ -81,25 +114,16 @@ class _Context:
 
     def screen_chunk(self, start_s: float, end_s: float) -> ChunkOutput:
         st = self.settings
-        n_samples = math.ceil((end_s - start_s) / st.sample_s) + 1
-        t_samples = start_s + st.sample_s * np.arange(n_samples)
-        fr = self.fr0 + t_samples / 86400.0
-        err, pos, vel = self.array.sgp4(np.full(n_samples, self.jd0), fr)
-        flag_implausible(err, pos, self.r_max)
-        # once an object has failed it stays failed: SGP4 can return states again after
-        # reporting decay, from mean elements that have diverged
-        ok = np.ascontiguousarray(np.logical_and.accumulate(err == 0, axis=1).T)
-        pos = np.ascontiguousarray(pos.transpose(1, 0, 2))
-        vel = np.ascontiguousarray(vel.transpose(1, 0, 2))
-        estimate, _ = kernels.interpolation_error(pos, vel, ok, st.sample_s, st.diverged_km)
-        pos_err = estimate * st.error_safety + st.error_floor_km
+        sm = sample_states(self.array, self.r_max, self.jd0, self.fr0, start_s, end_s, st)
+        t_samples, err, ok, pos, vel, pos_err = (sm.t_s, sm.error, sm.ok, sm.position_km,
+                                                 sm.velocity_km_s, sm.pos_err_km)
+        n_samples = len(t_samples)
+        del sm
         failed_rows = np.flatnonzero(~ok[-1])
         first = (~ok[:, failed_rows]).argmax(axis=0)
         fail_t = t_samples[first]
         fail_code = err[failed_rows, first]
         fail_code[fail_code == 0] = DIVERGED
-        pos[~ok] = 0.0
-        vel[~ok] = 0.0
         n_steps = math.ceil((end_s - start_s) / st.step_s - 1e-9)
         count, ci, cj, ct, cd, cf = kernels.sweep(
             pos, vel, ok, st.sample_s, st.step_s, n_steps, pos_err, self.radius_km,
@@ -188,7 +212,7 @@ def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[f
 
 
 def run_chunks(
-    elements: Sequence[ElementSet], jd0: float, fr0: float, window_s: float,
+    elements: ElementArrays, jd0: float, fr0: float, window_s: float,
     primary: np.ndarray, radius_km: float, settings: EngineSettings,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ChunkOutput]:
@@ -196,7 +220,7 @@ def run_chunks(
     bounds = chunk_bounds(window_s, settings.chunk_s, settings.step_s)
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(bounds)))
-    args = (list(elements), jd0, fr0, primary, radius_km, settings)
+    args = (elements, jd0, fr0, primary, radius_km, settings)
     outputs: list[ChunkOutput] = []
     if workers == 1:
         ctx = _Context(*args)

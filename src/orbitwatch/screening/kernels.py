@@ -21,8 +21,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from orbitwatch.core.constants import EARTH_RADIUS_KM, MU_KM3_S2
 from orbitwatch.propagation.hermite import hermite_weights
-from orbitwatch.propagation.sgp4_batch import EARTH_RADIUS_KM, MU_KM3_S2
 
 #: Smallest geocentric distance considered when bounding the gravity-gradient (km);
 #: an object below it is re-entering and SGP4 reports it as decayed.

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from sgp4.api import Satrec
 
-from orbitwatch.propagation.sgp4_batch import MU_KM3_S2, states_at
+from orbitwatch.core.constants import MU_KM3_S2
+from orbitwatch.core.search import bisect_root
+from orbitwatch.propagation.sgp4_batch import states_at
 
 
 @dataclass(slots=True)
@@ -94,15 +96,5 @@ def _bisect_range_rate(satrecs, i, j, lo, hi, jd0, fr0, r_max_km,
                        tol_s: float) -> tuple[np.ndarray, np.ndarray]:
     """A zero of the range rate rising through 0 (a minimum of range) in [lo, hi], by
     bisection; ``ok`` is False where the bracket holds no such sign change."""
-    f_lo, bad_lo = _range_rate(satrecs, i, j, lo, jd0, fr0, r_max_km)
-    f_hi, bad_hi = _range_rate(satrecs, i, j, hi, jd0, fr0, r_max_km)
-    ok = (f_lo <= 0.0) & (f_hi >= 0.0) & ~bad_lo & ~bad_hi
-    lo, hi = lo.copy(), hi.copy()
-    while ok.any() and (hi - lo)[ok].max() > tol_s:
-        mid = 0.5 * (lo + hi)
-        f_mid, bad = _range_rate(satrecs, i, j, mid, jd0, fr0, r_max_km)
-        ok &= ~bad
-        rising = f_mid >= 0.0
-        hi = np.where(rising, mid, hi)
-        lo = np.where(rising, lo, mid)
-    return 0.5 * (lo + hi), ok
+    return bisect_root(lambda t: _range_rate(satrecs, i, j, t, jd0, fr0, r_max_km),
+                       lo, hi, tol_s)

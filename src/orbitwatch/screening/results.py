@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from orbitwatch.formats.elements import iso_ms
+from orbitwatch.core.time import iso_ms
 
 EVENT_DTYPE = np.dtype([
     ("idx_1", "i4"), ("idx_2", "i4"),  # rows of ScreeningResult.objects
@@ -18,6 +18,9 @@ EVENT_DTYPE = np.dtype([
     ("miss_r_m", "f8"), ("miss_t_m", "f8"), ("miss_n_m", "f8"),  # object 2 - object 1, RTN of 1
     ("dse_1_days", "f8"), ("dse_2_days", "f8"),  # TCA minus element-set epoch
     ("entry_s", "f8"), ("exit_s", "f8"),  # volume entry / exit, s from TCA
+    # both objects' SGP4 states at TCA (TEME of date): what risk, CDMs and reports read
+    ("r1_km", "f8", (3,)), ("v1_km_s", "f8", (3,)),
+    ("r2_km", "f8", (3,)), ("v2_km_s", "f8", (3,)),
 ])
 
 FORMATION_DTYPE = np.dtype([
@@ -33,15 +36,36 @@ SORT_KEYS = {"tca": "tca_us", "miss": "miss_m", "speed": "rel_speed_m_s"}
 
 @dataclass(slots=True)
 class ObjectTable:
-    """The screened objects (row = index used by the events)."""
+    """The screened objects as they were screened (row = index used by the events): the
+    facts risk and reports need, so that a stored run is read without recomputation."""
 
     norad_cat_id: np.ndarray
     object_name: list[str | None]
-    object_type: list[str | None]
-    owner: list[str | None]
-    epoch_us: np.ndarray
+    object_type: list[str | None]  # SATCAT type at screening time
+    owner: list[str | None]  # SATCAT owner code at screening time
+    epoch_us: np.ndarray  # element-set epoch, UTC us since 1970
     element_set_id: np.ndarray  # -1 for user-supplied element sets
     primary: np.ndarray  # bool
+    object_id: list[str | None] = field(default_factory=list)  # COSPAR designator
+    rcs_m2: np.ndarray = field(default_factory=lambda: np.empty(0))  # NaN: unknown
+    regime: np.ndarray = field(default_factory=lambda: np.empty(0, "U5"))  # core.orbit
+    perigee_km: np.ndarray = field(default_factory=lambda: np.empty(0))  # from mean elements
+
+    def __len__(self) -> int:
+        return len(self.norad_cat_id)
+
+    def take(self, rows: np.ndarray) -> ObjectTable:
+        """The objects at ``rows`` (indices), in that order."""
+        rows = np.asarray(rows, np.int64)
+
+        def pick(values: list) -> list:
+            return [values[k] for k in rows.tolist()] if values else []
+
+        return ObjectTable(
+            self.norad_cat_id[rows], pick(self.object_name), pick(self.object_type),
+            pick(self.owner), self.epoch_us[rows], self.element_set_id[rows],
+            self.primary[rows], pick(self.object_id), self.rcs_m2[rows], self.regime[rows],
+            self.perigee_km[rows])
 
 
 @dataclass(slots=True)

@@ -11,8 +11,17 @@ from typing import Any
 import numpy as np
 
 from orbitwatch.catalog.store import CatalogStore
+from orbitwatch.core.orbit import orbit_regime, perigee_altitude_km
+from orbitwatch.core.time import us_to_split_jd
 from orbitwatch.errors import NotFoundError
-from orbitwatch.screening.results import EVENT_DTYPE, ScreeningResult
+from orbitwatch.propagation.sgp4_batch import satrec_from_elements
+from orbitwatch.screening.results import (
+    EVENT_DTYPE,
+    FORMATION_DTYPE,
+    ObjectTable,
+    PropagationFailure,
+    ScreeningResult,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS screening_runs (
@@ -28,6 +37,19 @@ CREATE TABLE IF NOT EXISTS screening_runs (
     n_formation INTEGER NOT NULL,
     n_failures INTEGER NOT NULL,
     provenance_json TEXT NOT NULL      -- everything needed to re-run and compare
+);
+CREATE TABLE IF NOT EXISTS run_objects (  -- the objects of a run's events, as screened
+    run_id INTEGER NOT NULL REFERENCES screening_runs(run_id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,              -- the object's row within the run
+    norad_cat_id INTEGER NOT NULL,
+    object_name TEXT, object_id TEXT,  -- name, COSPAR designator
+    object_type TEXT, owner TEXT,      -- SATCAT type and owner code at screening time
+    rcs_m2 REAL,                       -- SATCAT radar cross-section, m^2
+    element_set_id INTEGER NOT NULL,   -- -1: supplied to the run, not stored
+    epoch_us INTEGER,                  -- element-set epoch, us since 1970-01-01 UTC
+    regime TEXT, perigee_km REAL,      -- from the mean elements (core.orbit)
+    is_primary INTEGER NOT NULL,
+    PRIMARY KEY (run_id, idx)
 );
 CREATE TABLE IF NOT EXISTS conjunctions (
     run_id INTEGER NOT NULL REFERENCES screening_runs(run_id) ON DELETE CASCADE,
@@ -62,18 +84,132 @@ CREATE TABLE IF NOT EXISTS propagation_failures (
 );
 """
 
+#: Columns added since the first schema: the objects' rows within the run, and both
+#: states at TCA (TEME of date, km and km/s), so reports read rather than recompute.
+_STATE_COLUMNS = tuple(f"{v}{side}_{axis}_{unit}" for side in "12"
+                       for v, unit in (("r", "km"), ("v", "km_s")) for axis in "xyz")
+_ADDED_COLUMNS = {
+    "conjunctions": ("idx_1 INTEGER", "idx_2 INTEGER",
+                     *(f"{c} REAL" for c in _STATE_COLUMNS)),
+    "formation_pairs": ("idx_1 INTEGER", "idx_2 INTEGER"),
+}
+_EVENT_COLUMNS = ("norad_cat_id_1", "norad_cat_id_2", "tca_us", "miss_m", "rel_speed_m_s",
+                  "miss_r_m", "miss_t_m", "miss_n_m", "dse_1_days", "dse_2_days", "entry_s",
+                  "exit_s")
+_OBJECT_COLUMNS = ("idx", "norad_cat_id", "object_name", "object_id", "object_type", "owner",
+                   "rcs_m2", "element_set_id", "epoch_us", "regime", "perigee_km",
+                   "is_primary")
+
 
 def _ensure(store: CatalogStore) -> sqlite3.Connection:
-    store.conn.executescript(_SCHEMA)
-    return store.conn
+    conn = store.conn
+    conn.executescript(_SCHEMA)
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    _upgrade_runs_without_states(store)
+    return conn
+
+
+def _upgrade_runs_without_states(store: CatalogStore) -> None:
+    """Runs stored before states and object facts were kept with them: compute both once
+    (SGP4 at TCA on the element sets the run used; SATCAT facts as stored now) and write
+    them in, so that every later read is a plain read. Events whose element sets were
+    supplied to the run and never stored keep NaN states."""
+    conn = store.conn
+    done = conn.execute("SELECT value FROM meta WHERE key = 'runs_with_states'").fetchone()
+    if done:
+        return
+    legacy = [r[0] for r in conn.execute(
+        "SELECT DISTINCT run_id FROM conjunctions WHERE idx_1 IS NULL UNION "
+        "SELECT DISTINCT run_id FROM formation_pairs WHERE idx_1 IS NULL")]
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for run_id in legacy:
+            _upgrade_run(store, run_id)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('runs_with_states', '1')")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _upgrade_run(store: CatalogStore, run_id: int) -> None:
+    conn = store.conn
+    events = conn.execute(
+        "SELECT rowid, norad_cat_id_1, norad_cat_id_2, element_set_id_1, element_set_id_2,"
+        " object_name_1, object_name_2, tca_us FROM conjunctions WHERE run_id = ?",
+        (run_id,)).fetchall()
+    pairs = conn.execute(
+        "SELECT rowid, norad_cat_id_1, norad_cat_id_2, object_name_1, object_name_2"
+        " FROM formation_pairs WHERE run_id = ?", (run_id,)).fetchall()
+    sets = store.element_sets_by_id([e[3] for e in events] + [e[4] for e in events])
+    keys: dict[tuple[int, int], int] = {}  # (catalog number, element set id) -> idx
+    names: dict[int, str | None] = {}
+    for e in events:
+        for norad, es_id, name in ((e[1], e[3], e[5]), (e[2], e[4], e[6])):
+            keys.setdefault((norad, -1 if es_id is None else es_id), len(keys))
+            names[norad] = name
+    by_norad = {norad: idx for (norad, _), idx in keys.items()}
+    for f in pairs:
+        for norad, name in ((f[1], f[3]), (f[2], f[4])):
+            if norad not in by_norad:
+                by_norad[norad] = keys.setdefault((norad, -1), len(keys))
+                names[norad] = name
+    info = store.object_info(norad for norad, _ in keys)
+    n = len(keys)
+    objects = ObjectTable(
+        np.zeros(n, np.int64), [None] * n, [None] * n, [None] * n, np.zeros(n, np.int64),
+        np.full(n, -1, np.int64), np.zeros(n, bool), [None] * n, np.full(n, np.nan),
+        np.full(n, "other", "U5"), np.full(n, np.nan))
+    for (norad, es_id), k in keys.items():
+        facts = info.get(norad, {})
+        objects.norad_cat_id[k], objects.element_set_id[k] = norad, es_id
+        objects.object_name[k] = names.get(norad)
+        objects.object_type[k], objects.owner[k] = facts.get("object_type"), facts.get("owner")
+        objects.rcs_m2[k] = facts.get("rcs_m2") or np.nan
+        es = sets.get(es_id)
+        if es is not None:
+            objects.object_id[k], objects.epoch_us[k] = es.object_id, es.epoch_us
+            objects.regime[k] = orbit_regime(es.mean_motion, es.eccentricity)
+            objects.perigee_km[k] = perigee_altitude_km(es.mean_motion, es.eccentricity)
+    _insert_objects(conn, run_id, objects, np.arange(n))
+    updates = []
+    for e in events:
+        k1 = keys[(e[1], -1 if e[3] is None else e[3])]
+        k2 = keys[(e[2], -1 if e[4] is None else e[4])]
+        state = [np.nan] * 12
+        if e[3] in sets and e[4] in sets:
+            jd, fr = us_to_split_jd(e[7])
+            state = []
+            for es in (sets[e[3]], sets[e[4]]):
+                _, r, v = satrec_from_elements(es).sgp4(jd, fr)
+                state += [*r, *v]
+        updates.append((k1, k2, *state, e[0]))
+    conn.executemany(
+        f"UPDATE conjunctions SET idx_1 = ?, idx_2 = ?, "
+        f"{', '.join(f'{c} = ?' for c in _STATE_COLUMNS)} WHERE rowid = ?", updates)
+    conn.executemany("UPDATE formation_pairs SET idx_1 = ?, idx_2 = ? WHERE rowid = ?",
+                     [(by_norad[f[1]], by_norad[f[2]], f[0]) for f in pairs])
+
+
+def _state_values(ev: np.ndarray) -> np.ndarray:
+    """(n, 12) r1, v1, r2, v2 of events, in the order of ``_STATE_COLUMNS``."""
+    return np.concatenate([ev[k].reshape(len(ev), 3)
+                           for k in ("r1_km", "v1_km_s", "r2_km", "v2_km_s")], axis=1)
 
 
 def save_run(store: CatalogStore, result: ScreeningResult) -> int:
-    """Store a run and its events in one transaction; returns its run id."""
+    """Store a run, its events with both states at TCA, and the facts of their objects as
+    screened, in one transaction; returns its run id."""
     conn = _ensure(store)
     p = result.provenance
     o = result.objects
     ev, fo = result.events, result.formation
+    used = np.unique(np.concatenate((ev["idx_1"], ev["idx_2"], fo["idx_1"], fo["idx_2"]))
+                     .astype(np.int64))
     try:
         conn.execute("BEGIN IMMEDIATE")
         cur = conn.execute(
@@ -85,22 +221,24 @@ def save_run(store: CatalogStore, result: ScreeningResult) -> int:
              len(ev), len(fo), len(result.failures),
              json.dumps({**p, "counts": result.counts})))
         run_id = int(cur.lastrowid)
+        _insert_objects(conn, run_id, o, used)
         i1, i2 = ev["idx_1"], ev["idx_2"]
+        columns = ("run_id", *_EVENT_COLUMNS, "object_name_1", "object_name_2",
+                   "element_set_id_1", "element_set_id_2", "idx_1", "idx_2", *_STATE_COLUMNS)
+        rows = zip([run_id] * len(ev), *(ev[c].tolist() for c in _EVENT_COLUMNS),
+                   [o.object_name[k] for k in i1], [o.object_name[k] for k in i2],
+                   o.element_set_id[i1].tolist(), o.element_set_id[i2].tolist(),
+                   i1.tolist(), i2.tolist(), *_state_values(ev).T.tolist(), strict=True)
+        conn.executemany(f"INSERT INTO conjunctions ({', '.join(columns)}) VALUES "
+                         f"({', '.join('?' * len(columns))})", rows)
         conn.executemany(
-            "INSERT INTO conjunctions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            zip([run_id] * len(ev), ev["norad_cat_id_1"].tolist(),
-                ev["norad_cat_id_2"].tolist(), [o.object_name[k] for k in i1],
-                [o.object_name[k] for k in i2], o.element_set_id[i1].tolist(),
-                o.element_set_id[i2].tolist(), ev["tca_us"].tolist(), ev["miss_m"].tolist(),
-                ev["rel_speed_m_s"].tolist(), ev["miss_r_m"].tolist(), ev["miss_t_m"].tolist(),
-                ev["miss_n_m"].tolist(), ev["dse_1_days"].tolist(), ev["dse_2_days"].tolist(),
-                ev["entry_s"].tolist(), ev["exit_s"].tolist(), strict=True))
-        conn.executemany(
-            "INSERT INTO formation_pairs VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO formation_pairs (run_id, norad_cat_id_1, norad_cat_id_2,"
+            " object_name_1, object_name_2, min_distance_m, time_us, rel_speed_m_s, idx_1,"
+            " idx_2) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(run_id, int(f["norad_cat_id_1"]), int(f["norad_cat_id_2"]),
               o.object_name[int(f["idx_1"])], o.object_name[int(f["idx_2"])],
-              float(f["min_distance_m"]), int(f["time_us"]), float(f["rel_speed_m_s"]))
-             for f in fo])
+              float(f["min_distance_m"]), int(f["time_us"]), float(f["rel_speed_m_s"]),
+              int(f["idx_1"]), int(f["idx_2"])) for f in fo])
         conn.executemany(
             "INSERT INTO propagation_failures VALUES (?,?,?,?,?)",
             [(run_id, f.norad_cat_id, f.first_failure_utc, f.code, f.message)
@@ -111,6 +249,20 @@ def save_run(store: CatalogStore, result: ScreeningResult) -> int:
         raise
     result.run_id = run_id
     return run_id
+
+
+def _insert_objects(conn: sqlite3.Connection, run_id: int, o: ObjectTable,
+                    rows: np.ndarray) -> None:
+    def nullable(x: float) -> float | None:
+        return None if not np.isfinite(x) else float(x)
+
+    conn.executemany(
+        f"INSERT INTO run_objects (run_id, {', '.join(_OBJECT_COLUMNS)}) VALUES "
+        f"({', '.join('?' * (len(_OBJECT_COLUMNS) + 1))})",
+        [(run_id, k, int(o.norad_cat_id[k]), o.object_name[k], o.object_id[k],
+          o.object_type[k], o.owner[k], nullable(o.rcs_m2[k]), int(o.element_set_id[k]),
+          int(o.epoch_us[k]), str(o.regime[k]), nullable(o.perigee_km[k]),
+          int(bool(o.primary[k]))) for k in rows.tolist()])
 
 
 def list_runs(store: CatalogStore, limit: int = 20) -> list[dict[str, Any]]:
@@ -124,48 +276,85 @@ def list_runs(store: CatalogStore, limit: int = 20) -> list[dict[str, Any]]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def load_run_events(store: CatalogStore, run_id: int) -> tuple[dict[str, Any], np.ndarray,
-                                                                list[str | None],
-                                                                list[str | None]]:
-    """(provenance, events as EVENT_DTYPE without object rows, names 1, names 2)."""
-    prov, ev, names_1, names_2, _ = load_run(store, run_id)
-    return prov, ev, names_1, names_2
-
-
 def load_run(store: CatalogStore, run_id: int, object_id: int | None = None,
-             ) -> tuple[dict[str, Any], np.ndarray, list[str | None], list[str | None],
-                        np.ndarray]:
-    """As :func:`load_run_events`, plus the (n, 2) element-set ids of both objects
-    (-1 for element sets supplied to the run and not stored); only the events of catalog
-    number ``object_id`` when given."""
+             ) -> ScreeningResult:
+    """A stored run as it was screened: events with both states at TCA, formation pairs,
+    failures, provenance, and the objects of its events (``objects`` holds those only;
+    the events' ``idx_1`` / ``idx_2`` are rows of it). Only the events and formation
+    pairs of catalog number ``object_id`` when given. Nothing is recomputed."""
     conn = _ensure(store)
     row = conn.execute("SELECT provenance_json FROM screening_runs WHERE run_id = ?",
                        (run_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"no screening run {run_id} in {store.path}")
-    cols = ("norad_cat_id_1", "norad_cat_id_2", "tca_us", "miss_m", "rel_speed_m_s",
-            "miss_r_m", "miss_t_m", "miss_n_m", "dse_1_days", "dse_2_days", "entry_s", "exit_s")
+    provenance = json.loads(row[0])
+    counts = provenance.pop("counts", {})
+    which = "" if object_id is None else " AND ? IN (norad_cat_id_1, norad_cat_id_2)"
+    args = (run_id,) if object_id is None else (run_id, object_id)
     data = conn.execute(
-        f"SELECT {', '.join(cols)}, element_set_id_1, element_set_id_2, object_name_1, "
-        "object_name_2 FROM conjunctions WHERE run_id = ?"
-        + ("" if object_id is None else " AND ? IN (norad_cat_id_1, norad_cat_id_2)")
-        + " ORDER BY tca_us",
-        (run_id,) if object_id is None else (run_id, object_id)).fetchall()
+        f"SELECT {', '.join(_EVENT_COLUMNS)}, idx_1, idx_2, {', '.join(_STATE_COLUMNS)} "
+        f"FROM conjunctions WHERE run_id = ?{which} ORDER BY tca_us, rowid", args).fetchall()
     ev = np.zeros(len(data), EVENT_DTYPE)
-    for k, c in enumerate(cols):
-        ev[c] = [r[k] for r in data]
-    es_ids = np.array([(r[len(cols)] if r[len(cols)] is not None else -1,
-                        r[len(cols) + 1] if r[len(cols) + 1] is not None else -1)
-                       for r in data], np.int64).reshape(-1, 2)
-    return (json.loads(row[0]), ev, [r[-2] for r in data], [r[-1] for r in data], es_ids)
+    table = np.array(data, dtype=np.float64).reshape(
+        len(data), len(_EVENT_COLUMNS) + 2 + len(_STATE_COLUMNS))  # NULL -> NaN
+    for k, c in enumerate(_EVENT_COLUMNS):
+        ev[c] = [r[k] for r in data] if ev.dtype[c].kind == "i" else table[:, k]
+    n = len(_EVENT_COLUMNS)
+    ev["idx_1"], ev["idx_2"] = table[:, n], table[:, n + 1]
+    states = table[:, n + 2:]
+    for k, name in enumerate(("r1_km", "v1_km_s", "r2_km", "v2_km_s")):
+        ev[name] = states[:, 3 * k:3 * k + 3]
+    fdata = conn.execute(
+        "SELECT idx_1, idx_2, norad_cat_id_1, norad_cat_id_2, min_distance_m, time_us,"
+        f" rel_speed_m_s FROM formation_pairs WHERE run_id = ?{which} ORDER BY rowid",
+        args).fetchall()
+    fo = np.array([tuple(r) for r in fdata], FORMATION_DTYPE)
+    failures = [PropagationFailure(*r) for r in conn.execute(
+        "SELECT norad_cat_id, first_failure_utc, code, message FROM propagation_failures"
+        " WHERE run_id = ? ORDER BY norad_cat_id", (run_id,))]
+    objects = _load_objects(conn, run_id)
+    # the run's object rows -> rows of the table returned
+    used = np.unique(np.concatenate((ev["idx_1"], ev["idx_2"], fo["idx_1"], fo["idx_2"]))
+                     .astype(np.int64))
+    position = {int(idx): k for k, idx in enumerate(objects.pop("idx").tolist())}
+    rows = np.array([position[k] for k in used.tolist()], np.int64)
+    table_rows = ObjectTable(**objects).take(rows)
+    renumber = np.zeros(int(used.max()) + 1 if len(used) else 0, np.int64)
+    renumber[used] = np.arange(len(used))
+    for arr in (ev, fo):
+        arr["idx_1"], arr["idx_2"] = renumber[arr["idx_1"]], renumber[arr["idx_2"]]
+    return ScreeningResult(ev, fo, table_rows, failures, provenance, counts, run_id)
+
+
+def _load_objects(conn: sqlite3.Connection, run_id: int) -> dict:
+    rows = conn.execute(f"SELECT {', '.join(_OBJECT_COLUMNS)} FROM run_objects"
+                        " WHERE run_id = ? ORDER BY idx", (run_id,)).fetchall()
+    col = dict(zip(_OBJECT_COLUMNS, zip(*rows, strict=True) if rows else
+                   [()] * len(_OBJECT_COLUMNS), strict=True))
+
+    def floats(name: str) -> np.ndarray:
+        return np.array([np.nan if x is None else x for x in col[name]], np.float64)
+
+    return {
+        "idx": np.array(col["idx"], np.int64),
+        "norad_cat_id": np.array(col["norad_cat_id"], np.int64),
+        "object_name": list(col["object_name"]), "object_type": list(col["object_type"]),
+        "owner": list(col["owner"]),
+        "epoch_us": np.array([x or 0 for x in col["epoch_us"]], np.int64),
+        "element_set_id": np.array(col["element_set_id"], np.int64),
+        "primary": np.array(col["is_primary"], bool),
+        "object_id": list(col["object_id"]), "rcs_m2": floats("rcs_m2"),
+        "regime": np.array([r or "other" for r in col["regime"]], "U5"),
+        "perigee_km": floats("perigee_km"),
+    }
 
 
 def compare_runs(store: CatalogStore, run_a: int, run_b: int,
                  tca_match_s: float = 60.0) -> dict[str, list[dict[str, Any]]]:
     """Events only in A, only in B, and in both (same pair, TCA within ``tca_match_s``)
     with the change in miss distance."""
-    _, ea, *_ = load_run_events(store, run_a)
-    _, eb, *_ = load_run_events(store, run_b)
+    ea = load_run(store, run_a).events
+    eb = load_run(store, run_b).events
 
     def key(e: np.void) -> tuple[int, int]:
         return (int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"]))

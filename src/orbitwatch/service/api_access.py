@@ -12,8 +12,7 @@ from orbitwatch.access.imaging import Sensor, imaging_windows
 from orbitwatch.access.passes import PassSettings, find_passes, pass_rows
 from orbitwatch.access.regions import country
 from orbitwatch.access.sites import Site
-from orbitwatch.catalog import take_snapshot
-from orbitwatch.catalog.snapshot import elements_named
+from orbitwatch.app.selection import select_elements
 from orbitwatch.errors import InputError
 from orbitwatch.reports.object_history import object_risk_history
 from orbitwatch.service.params import ERROR_RESPONSES, parse_ids, utc_param
@@ -31,16 +30,7 @@ def _elements(state: ServiceState, at, ids: str | None, name: str | None):
     if not wanted and not name:
         raise InputError("choose satellites: ids=25544,... and/or name=REGEX")
     with state.store() as store:
-        snap = take_snapshot(store, at, norad_cat_ids=wanted, include_analyst=bool(wanted))
-    elements = snap.element_sets
-    if name:
-        elements = elements_named(elements, name)
-    if not elements:
-        raise InputError("no satellite matches ids/name at that time")
-    if len(elements) > MAX_SATELLITES:
-        raise InputError(f"{len(elements)} satellites match; a request takes up to "
-                         f"{MAX_SATELLITES} (use the CLI for more)")
-    return elements
+        return select_elements(store, at, wanted, name, limit=MAX_SATELLITES)
 
 
 @router.get("/passes")

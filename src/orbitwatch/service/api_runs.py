@@ -7,16 +7,14 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from orbitwatch.app.geometry import event_geometry
+from orbitwatch.app.screening import ScreeningRequest
 from orbitwatch.errors import NotFoundError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
-from orbitwatch.formats.elements import datetime_to_split_jd, us_to_datetime
-from orbitwatch.propagation.frames import rtn_basis, teme_to_itrf
-from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.screening.runs import list_runs
@@ -42,13 +40,26 @@ class RunRequest(BaseModel):
     primaries: str | None = Field(None, max_length=2000,
                                   description="catalog numbers, comma-separated")
     name: str | None = Field(None, max_length=200, description="primaries by name (regex)")
+    owners: str | None = Field(None, max_length=200,
+                               description="primaries by SATCAT owner code, comma-separated")
+    elements_at: str | None = Field(None, max_length=40,
+                                    description="snapshot time, UTC ISO-8601 (default: at)")
+    max_age_days: float | None = Field(None, gt=0, le=3650,
+                                       description="leave out element sets older (days)")
 
 
 @router.post("/runs", status_code=202)
 def start_run(state: State, body: RunRequest) -> dict[str, Any]:
     """Start a screening run in the background; poll ``/api/jobs/{job_id}``."""
-    job = state.jobs.submit(utc_param(body.at), body.days, body.volume,
-                            parse_ids(body.primaries, "primaries"), body.name or None)
+    start = utc_param(body.at)
+    request = ScreeningRequest(
+        start=start, days=body.days, volume=body.volume,
+        elements_at=utc_param(body.elements_at, "elements_at") if body.elements_at else None,
+        primaries=parse_ids(body.primaries, "primaries"),
+        owners=[o.strip() for o in body.owners.split(",") if o.strip()] if body.owners else None,
+        name_pattern=body.name or None, max_age_days=body.max_age_days,
+        workers=state.jobs.workers)
+    job = state.jobs.submit(request)
     return job.as_dict()
 
 
@@ -143,22 +154,8 @@ def run_event(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=1
     ``half_minutes`` before to after TCA, the miss vector and relative velocity in the
     first object's RTN frame (m, m/s)."""
     _, row, st = _event(state, run_id, event)
-    tca = us_to_datetime(st["tca_us"])
-    jd0, fr0 = datetime_to_split_jd(tca)
-    t = np.linspace(-half_minutes * 60.0, half_minutes * 60.0, 91)
-    jd, fr = np.full(len(t), jd0), fr0 + t / 86400.0
-    tracks = []
-    for es in (st["es_1"], st["es_2"]):
-        err, pos, vel = satrec_from_elements(es).sgp4_array(jd, fr)
-        r, _ = teme_to_itrf(pos, vel, jd, fr)
-        tracks.append(np.round(r[err == 0], 3).tolist())
-    basis = rtn_basis(st["r1_km"], st["v1_km_s"])
-    miss = basis @ (st["r2_km"] - st["r1_km"]) * 1000.0
-    dv = basis @ (st["v2_km_s"] - st["v1_km_s"]) * 1000.0
-    return {"event": row, "track_1_itrf_km": tracks[0], "track_2_itrf_km": tracks[1],
-            "track_offsets_s": t.tolist(),
-            "miss_rtn_m": np.round(miss, 2).tolist(),
-            "relative_velocity_rtn_m_s": np.round(dv, 2).tolist()}
+    with state.store() as store:
+        return {"event": row, **event_geometry(store, st, half_minutes)}
 
 
 @router.get("/runs/{run_id}/events/{event}/cdm", response_class=Response,

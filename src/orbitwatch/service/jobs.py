@@ -3,7 +3,8 @@ fraction, the stored run's id when done, the error message when not.
 
 The screening itself runs in worker processes (screening.engine), so a job thread
 only waits; readers of the database keep going meanwhile (SQLite in WAL mode: the run
-is written in one transaction at the end).
+is written in one transaction at the end). The workflow is the CLI's
+(app.screening.run_screening).
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from orbitwatch.catalog import CatalogStore, take_snapshot
-from orbitwatch.errors import InputError, OrbitwatchError
-from orbitwatch.screening import EngineSettings, VolumePolicy, screen
-from orbitwatch.screening.runs import save_run
+from orbitwatch.app.screening import ScreeningRequest, run_screening
+from orbitwatch.catalog import CatalogStore
+from orbitwatch.errors import OrbitwatchError
 
 
 @dataclass
@@ -46,16 +45,12 @@ class JobManager:
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(max_running)
 
-    def submit(self, at: datetime, days: float, volume: str,
-               primaries: list[int] | None, name_pattern: str | None) -> Job:
-        policy = VolumePolicy.parse(volume)  # bad input fails here, before the job exists
-        request = {"at": at.isoformat(), "days": days, "volume": policy.describe(),
-                   "primaries": primaries, "name": name_pattern}
+    def submit(self, request: ScreeningRequest) -> Job:
+        """Start a job (the request was validated when it was made)."""
         with self._lock:
-            job = Job(next(self._ids), request)
+            job = Job(next(self._ids), request.describe())
             self._jobs[job.job_id] = job
-        threading.Thread(target=self._run, args=(job, at, days, policy, primaries,
-                                                 name_pattern), daemon=True).start()
+        threading.Thread(target=self._run, args=(job, request), daemon=True).start()
         return job
 
     def get(self, job_id: int) -> Job | None:
@@ -66,25 +61,16 @@ class JobManager:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda j: -j.job_id)
 
-    def _run(self, job: Job, at, days, policy, primaries, name_pattern) -> None:
+    def _run(self, job: Job, request: ScreeningRequest) -> None:
         with self._slots:
             job.state = "running"
+
+            def progress(done: int, total: int) -> None:
+                job.progress = done / total
+
             try:
                 with CatalogStore(self.db_path) as store:
-                    snap = take_snapshot(store, at)
-                    if len(snap) < 2:
-                        raise InputError(f"the catalog has {len(snap)} object(s) at "
-                                         f"{at.isoformat()}: load a catalog first")
-
-                    def progress(done: int, total: int) -> None:
-                        job.progress = done / total
-
-                    result = screen(snap, start=at, duration=timedelta(days=days),
-                                    volume=policy, primaries=primaries,
-                                    name_pattern=name_pattern,
-                                    settings=EngineSettings(workers=self.workers),
-                                    progress=progress)
-                    job.run_id = save_run(store, result)
+                    job.run_id = run_screening(store, request, progress).run_id
                 job.progress = 1.0
                 job.state = "done"
             except OrbitwatchError as exc:

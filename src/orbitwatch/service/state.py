@@ -1,6 +1,6 @@
 """What the service keeps between requests: the job manager, and caches of things that
-are costly to build and do not change (a run's conjunction report, the catalog's
-satellites at a time)."""
+are costly to build and do not change (a stored run's conjunction report, the catalog's
+satellites at a time, keyed by the latest load)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from sgp4.api import SatrecArray
 
-from orbitwatch.catalog import CatalogStore, Snapshot, take_snapshot
+from orbitwatch.app.geometry import CatalogAtTime
+from orbitwatch.catalog import CatalogStore, take_snapshot
 from orbitwatch.reports.conjunctions import ConjunctionReport, conjunction_report
 from orbitwatch.service.jobs import JobManager
-
-
-@dataclass
-class SatelliteSet:
-    """A snapshot with its satellites initialised once."""
-
-    snapshot: Snapshot
-    array: SatrecArray | None  # None for an empty snapshot
 
 
 @dataclass
@@ -39,8 +31,9 @@ class ServiceState:
         return CatalogStore(self.db_path)
 
     def report(self, run_id: int) -> ConjunctionReport:
-        """The conjunctions of a run with their risk, in TCA order (runs never change
-        once stored, so the report is computed once per run and kept)."""
+        """The conjunctions of a run with their risk, in TCA order. A stored run never
+        changes (its states at TCA and its objects' facts are stored with it), so the
+        report is computed once per run and kept."""
         with self._lock:
             if run_id in self._reports:
                 self._reports.move_to_end(run_id)
@@ -55,7 +48,7 @@ class ServiceState:
                 self._reports.popitem(last=False)
         return report
 
-    def satellites(self, at: datetime) -> SatelliteSet:
+    def satellites(self, at: datetime) -> CatalogAtTime:
         """Every object's latest element set at ``at`` (cached per hour and database
         state)."""
         with self.store() as store:
@@ -65,7 +58,7 @@ class ServiceState:
                 if key in self._satellites:
                     return self._satellites[key]
             snap = take_snapshot(store, at)
-        sats = SatelliteSet(snap, SatrecArray(snap.satrecs()) if len(snap) else None)
+        sats = CatalogAtTime.of(snap)
         with self._lock:
             self._satellites[key] = sats
             while len(self._satellites) > 2:

@@ -1,0 +1,37 @@
+"""User text -> values, with errors that name the parameter (CLI option or API field)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from orbitwatch.core.time import parse_utc
+from orbitwatch.errors import InputError
+
+#: Catalog numbers run from 0 to 999,999,999 (nine digits: OMM and Space-Track's limit).
+MAX_CATALOG_NUMBER = 999_999_999
+
+
+def parse_ids(text: str | None, name: str = "ids") -> list[int] | None:
+    """``"25544, 48274"`` as catalog numbers (None for no text), or an InputError naming
+    the parameter."""
+    if text is None or not text.strip():
+        return None
+    try:
+        ids = [int(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise InputError(f"{name}: catalog numbers must be integers separated by commas, "
+                         f"got {text!r}")
+    if any(not 0 <= i <= MAX_CATALOG_NUMBER for i in ids):
+        raise InputError(f"{name}: catalog numbers are 0 .. {MAX_CATALOG_NUMBER}, got {text!r}")
+    return ids
+
+
+def parse_time(text: str | None, name: str = "at", default: datetime | None = None) -> datetime:
+    """A UTC time from ISO-8601 text (``now`` allowed); ``default`` (or now) when absent;
+    an InputError naming the parameter otherwise."""
+    if text is None or not text.strip():
+        return default if default is not None else datetime.now(UTC)
+    try:
+        return parse_utc(text)
+    except ValueError as exc:
+        raise InputError(f"{name}: {exc}")
