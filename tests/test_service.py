@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import time
 from pathlib import Path
 
 import httpx
@@ -50,12 +49,8 @@ def app_with_run(catalog_db: Path):
     r = call(app, "POST", "/api/runs", json={"at": AT, "days": 0.5, "volume": "5"})
     assert r.status_code == 202, r.text
     job_id = r.json()["job_id"]
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        job = call(app, "GET", f"/api/jobs/{job_id}").json()
-        if job["state"] in ("done", "failed"):
-            break
-        time.sleep(0.2)
+    app.state.ow.jobs.wait(job_id)
+    job = call(app, "GET", f"/api/jobs/{job_id}").json()
     assert job["state"] == "done", job
     assert job["progress"] == 1.0 and job["run_id"] == 1
     return app
@@ -134,6 +129,25 @@ def test_event_geometry_cdm_and_coordination(app_with_run):
     assert sum(g["EVENTS"] for g in groups) == call(app, "GET", "/api/runs").json()[0]["EVENTS"]
     history = call(app, "GET", f"/api/objects/{ev['event']['NORAD_CAT_ID_1']}/events").json()
     assert any(h["RUN_ID"] == 1 for h in history)
+
+
+def test_service_screening_takes_what_the_cli_takes(catalog_db: Path):
+    """Owners, the snapshot time apart from the window start, and a maximum age reach
+    the run, as in ``orbitwatch screen`` (one workflow for both, app.screening)."""
+    app = create_app(catalog_db, workers=1)
+    r = call(app, "POST", "/api/runs", json={
+        "at": "2026-01-01T06:00:00Z", "elements_at": AT, "days": 0.25, "volume": "10",
+        "owners": "PRC", "max_age_days": 30})
+    assert r.status_code == 202, r.text
+    assert r.json()["request"]["owners"] == ["PRC"]
+    job = app.state.ow.jobs.wait(r.json()["job_id"])
+    assert job.state == "done", job.error
+    run = next(x for x in call(app, "GET", "/api/runs").json() if x["RUN_ID"] == job.run_id)
+    assert "owner PRC" in run["SCOPE"]
+    assert run["WINDOW_START"].startswith("2026-01-01T06:00:00")
+    events = call(app, "GET", f"/api/runs/{job.run_id}/events", params={"limit": 5000}).json()
+    assert events["total"] > 0
+    assert all("PRC" in (e["OWNER_1"], e["OWNER_2"]) for e in events["items"])
 
 
 def test_passes_and_access(catalog_db: Path):

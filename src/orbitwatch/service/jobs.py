@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ class Job:
     progress: float = 0.0  # fraction of the window's chunks screened
     run_id: int | None = None
     error: str | None = None
+    finished: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"job_id": self.job_id, "state": self.state, "progress": round(self.progress, 4),
@@ -57,6 +58,13 @@ class JobManager:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def wait(self, job_id: int, timeout: float | None = None) -> Job | None:
+        """Block until the job is done or failed (or ``timeout`` seconds pass)."""
+        job = self.get(job_id)
+        if job is not None:
+            job.finished.wait(timeout)
+        return job
+
     def all(self) -> list[Job]:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda j: -j.job_id)
@@ -77,3 +85,5 @@ class JobManager:
                 job.state, job.error = "failed", str(exc)
             except Exception as exc:  # a job thread must report, not vanish
                 job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            finally:
+                job.finished.set()
