@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from orbitwatch.core.constants import MU_M3_S2
 from orbitwatch.core.twobody import kepler_positions
@@ -60,4 +61,7 @@ def test_monte_carlo_agrees_with_cara(shared_data: Path, case: int):
     cara = float(expected["CARA_PcMC"])
     assert mc.low95 <= float(expected["CARA_PcMCHi95"]) and mc.high95 >= float(
         expected["CARA_PcMCLo95"]), f"case {case}: {mc} vs CARA {cara}"
-    assert mc.low95 <= mc.pc <= mc.high95 and mc.draws == 20_000
+    # the stated interval is the exact (Clopper-Pearson) one of hits / draws
+    exact = stats.binomtest(mc.hits, mc.draws).proportion_ci(0.95, method="exact")
+    assert (mc.low95, mc.high95) == pytest.approx((exact.low, exact.high), rel=1e-9)
+    assert mc.pc == mc.hits / mc.draws and mc.draws == 20_000

@@ -5,7 +5,6 @@ request may fail. Latency figures come from benchmarks/bench_serve_load.py, not 
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import httpx
@@ -22,15 +21,11 @@ def test_fifty_readers_during_a_screening_run(tmp_path: Path):
     with running_server(db, workers=1) as url:
         job = httpx.post(f"{url}/api/runs", json={"at": "2026-01-01T06:00:00Z",
                                                   "days": 0.5}).json()
-        result = asyncio.run(hammer(url, clients=50, seconds=8.0))
-        deadline = time.time() + 300
-        while True:
-            state = httpx.get(f"{url}/api/jobs/{job['job_id']}").json()
-            if state["state"] in ("done", "failed") or time.time() > deadline:
-                break
-            time.sleep(0.5)
+        # the readers run for as long as the screening job does, however long that is
+        result = asyncio.run(hammer(url, clients=50, until_job=job["job_id"]))
+        state = httpx.get(f"{url}/api/jobs/{job['job_id']}").json()
         runs = httpx.get(f"{url}/api/runs").json()
     assert not result["failures"], result["failures"][:5]
-    assert result["requests"] > 100
+    assert result["requests"] >= 50
     assert state["state"] == "done", state
     assert [r["RUN_ID"] for r in runs] == [2, 1]

@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,18 +92,19 @@ def test_killed_loader_leaves_previous_state(tmp_path: Path) -> None:
         load_text(store, write_tle(_elements(100, seed=1)), source="before.tle")
         before = store.counts()
     big = tmp_path / "big.tle"
-    big.write_text(write_tle([o.elements for o in synthesize(80_000, seed=2, epoch=T0)]))
-    wal = Path(str(db) + "-wal")
+    big.write_text(write_tle([o.elements for o in synthesize(5_000, seed=2, epoch=T0)]))
+    fifo = tmp_path / "pause"
+    os.mkfifo(fifo)
+    env = {**os.environ, "ORBITWATCH_PAUSE_BEFORE_COMMIT": str(fifo)}
     proc = subprocess.Popen([sys.executable, "-m", "orbitwatch", "catalog", "load", str(big),
                              "--db", str(db)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    # Kill once the load's transaction has spilled pages into the WAL: mid-insert.
-    while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 512 * 1024:
-            break
-        time.sleep(0.002)
-    assert proc.poll() is None, "the loader finished before it could be killed"
+                            stderr=subprocess.DEVNULL, env=env)
+    # blocks until the loader has written every row into its open transaction
+    with fifo.open() as fh:
+        assert int(fh.readline()) == proc.pid
+    with sqlite3.connect(db) as peek:  # another reader sees none of them yet
+        assert peek.execute("SELECT COUNT(*) FROM element_sets").fetchone()[0] == before[
+            "element_sets"]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with CatalogStore(db) as store:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -140,6 +141,17 @@ def element_set_from_row(row: sqlite3.Row | tuple) -> ElementSet:
     )
 
 
+def _pause_before_commit() -> None:
+    """Fault injection for the crash tests: with ``ORBITWATCH_PAUSE_BEFORE_COMMIT`` naming
+    a FIFO, a load announces its process id there once every row is in its open
+    transaction, then waits to be killed, so a test kills it at exactly that point."""
+    fifo = os.environ.get("ORBITWATCH_PAUSE_BEFORE_COMMIT")
+    if fifo:
+        with open(fifo, "w") as fh:  # blocks until the test opens the other end
+            fh.write(f"{os.getpid()}\n")
+        threading.Event().wait()
+
+
 class CatalogStore:
     """A catalog database file. Use as a context manager, or call :meth:`close`."""
 
@@ -216,6 +228,7 @@ class CatalogStore:
             )
             self._store_rejects(load_id, rejects)
             self._finish_load(load_id, len(records), n_added, len(rejects))
+            _pause_before_commit()
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
@@ -255,6 +268,7 @@ class CatalogStore:
             n_added = self.conn.total_changes - before
             self._store_rejects(load_id, rejects)
             self._finish_load(load_id, len(records), n_added, len(rejects))
+            _pause_before_commit()
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:

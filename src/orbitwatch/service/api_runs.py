@@ -69,8 +69,13 @@ def jobs(state: State) -> list[dict[str, Any]]:
 
 
 @router.get("/jobs/{job_id}")
-def job(state: State, job_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
-    found = state.jobs.get(job_id)
+def job(state: State, job_id: Annotated[int, Path(ge=1, le=2**62)],
+        wait_s: Annotated[float, Query(ge=0, le=600, description="wait up to this many "
+                                       "seconds for the job to end (long poll)")] = 0.0,
+        ) -> dict[str, Any]:
+    """A job's state and progress; with ``wait_s``, answered when the job ends or the
+    wait is over, whichever comes first."""
+    found = state.jobs.wait(job_id, wait_s) if wait_s > 0 else state.jobs.get(job_id)
     if found is None:
         raise NotFoundError(f"no job {job_id}")
     return found.as_dict()
