@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := .orbitwatch-demo
 export ORBITWATCH_HOME := $(CURDIR)/$(DEMO)
 
-.PHONY: demo test lint venv clean bench web
+.PHONY: demo test test-fast lint venv clean bench web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,23 @@ $(BIN)/python:
 venv: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
+# the main job on the embedded default catalog (orbitwatch's own synthetic catalog, no
+# network): one day of all-vs-all screening, the top conjunctions by Pc, the HTML report
 demo: venv
 	rm -rf $(DEMO)
 	$(BIN)/orbitwatch catalog synth --objects 20000 --seed 1 -o $(DEMO)/synthetic.json --satcat $(DEMO)/synthetic_satcat.csv
 	$(BIN)/orbitwatch catalog load $(DEMO)/synthetic.json $(DEMO)/synthetic_satcat.csv
-	$(BIN)/orbitwatch catalog info --at 2026-01-01T00:00:00Z
-	$(BIN)/orbitwatch propagate --at 2026-01-01T00:00:00Z --step 60 --count 1440
-	$(BIN)/orbitwatch propagate --at 2026-01-01T00:00:00Z --id 1,2,3 --frame geodetic --count 3 --step 60
-	$(BIN)/orbitwatch passes --at 2026-01-01T00:00:00Z --days 1 --site Paris=48.85,2.35,35 --limit 10
+	$(BIN)/orbitwatch screen --at 2026-01-01T00:00:00Z --days 1 --limit 0 --format csv > $(DEMO)/events.csv
+	$(BIN)/orbitwatch report --sort pc --limit 10
+	$(BIN)/orbitwatch report --sort pc --format html --out $(DEMO)/report.html
+	@echo
+	@echo "The demo's catalog and screening run are in $(DEMO)/catalog.db; every event is in"
+	@echo "$(DEMO)/events.csv and the report is $(CURDIR)/$(DEMO)/report.html. Next:"
+	@echo "  export ORBITWATCH_HOME=$(CURDIR)/$(DEMO)   # or give --db $(CURDIR)/$(DEMO)/catalog.db"
+	@echo "  . .venv/bin/activate"
+	@echo "  orbitwatch runs list"
+	@echo "  orbitwatch report --coordination"
+	@echo "  orbitwatch serve        # web UI on http://127.0.0.1:8737/"
 
 lint: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
@@ -30,6 +39,11 @@ lint: $(BIN)/python
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# the developer's loop: everything but the tests marked slow (brute-force references,
+# the browser, the load test), in about two minutes
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # the web UI's bundle (committed): only needed after changing web/src
 web:

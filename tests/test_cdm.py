@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orbitwatch.errors import CDMFormatError
 from orbitwatch.formats.cdm import (
     POS_VEL_COVARIANCE_KEYS,
-    CDMFormatError,
     read_cdm,
     write_cdm_kvn,
     write_cdm_xml,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from orbitwatch.cli.main import cli
@@ -98,3 +99,20 @@ def test_screen_stores_run_and_lists_it(tmp_path: Path) -> None:
 def test_screen_bad_volume_is_exit_2(tmp_path: Path) -> None:
     code, _, err = _run("screen", "--db", str(tmp_path / "c.db"), "--volume", "1x2")
     assert code == 2 and "give 1 radius or 3 semi-axes" in err
+
+
+@pytest.mark.parametrize(("args", "module", "extra"), [
+    (["passes", "--id", "25544", "--site", "0,0", "--plot", "sky.png"], "matplotlib", "plots"),
+    (["footprint", "--id", "25544", "--map", "map.png"], "matplotlib", "plots"),
+    (["serve"], "uvicorn", "serve"),
+])
+def test_missing_extra_is_exit_1_with_the_install_command(tmp_path: Path, monkeypatch,
+                                                          args, module, extra) -> None:
+    """A missing optional part is not bad input (exit 1, not 2), says how to install it,
+    and is found before any work: this database is empty, so anything computed first
+    would fail differently."""
+    monkeypatch.setitem(sys.modules, module, None)  # import raises ImportError
+    result = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "empty.db")])
+    assert result.exit_code == 1, result.output
+    assert f"pip install 'orbitwatch[{extra}]'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

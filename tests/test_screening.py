@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.synth import synthesize
-from orbitwatch.core.orbit import orbit_regime
+from orbitwatch.core.constants import EARTH_RADIUS_KM
+from orbitwatch.core.orbit import orbit_regime, semi_major_axis_km
 from orbitwatch.core.time import TimeBase, datetime_to_split_jd, datetime_to_us, us_to_datetime
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.formats.omm import parse_omm
@@ -23,15 +24,27 @@ from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.screening import EngineSettings, screen
 from tests.reference_screener import reference_events
 
-MU = 398600.4418
-
-
 snapshot_of = Snapshot.from_elements
 
 
+#: 8 objects of the 100k synthetic catalog (seed 1), written by tools/make_test_fixtures.py
+SLOW_PASSES = Path(__file__).parent / "fixtures" / "slow_passes_100k_seed1.json"
+
+
+@pytest.mark.slow
+def test_slow_pass_fixture_is_the_generators_output():
+    from tools.make_test_fixtures import SLOW_PASS_IDS
+
+    made = [o.elements for o in synthesize(100_000, seed=1, epoch=datetime(2026, 1, 1,
+                                                                             tzinfo=UTC))
+            if o.elements.norad_cat_id in SLOW_PASS_IDS]
+    stored = parse_omm(SLOW_PASSES.read_text(), "json", source=SLOW_PASSES.name).records
+    key = lambda e: e.norad_cat_id  # noqa: E731
+    assert sorted(made, key=key) == sorted(stored, key=key)
+
+
 def altitude_km(es: ElementSet) -> float:
-    n = es.mean_motion * 2 * np.pi / 86400
-    return (MU / n**2) ** (1 / 3) - 6378.137
+    return semi_major_axis_km(es.mean_motion) - EARTH_RADIUS_KM
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +72,7 @@ def dense_reference(dense_subset):
 
 
 # 60 s is the default detection interval; 30 s is a setting a user may choose
+@pytest.mark.slow  # the brute-force reference takes about 4 minutes on one core
 @pytest.mark.parametrize("step_s", [60.0, 30.0])
 def test_fast_screener_matches_brute_force_reference(dense_subset, dense_reference, step_s):
     at = REFERENCE_AT
@@ -233,10 +247,8 @@ def test_event_or_formation_by_speed_at_tca_whatever_the_interval():
     event is slower than the formation threshold at its TCA (before, the class followed a
     chord's mean speed, and 4 of 10 M events of the 100k run changed class with the
     interval)."""
-    epoch = datetime(2026, 1, 1, tzinfo=UTC)
-    ids = {45728, 98699, 19612, 27950, 20311, 66156, 7495, 45258}
-    elements = [o.elements for o in synthesize(100_000, seed=1, epoch=epoch)
-                if o.elements.norad_cat_id in ids]
+    elements = parse_omm(SLOW_PASSES.read_text(), "json", source=SLOW_PASSES.name).records
+    assert len(elements) == 8
     newest = max(e.epoch_us for e in elements)
     snap = snapshot_of(elements, us_to_datetime(newest - newest % 3_600_000_000))
     found = []

@@ -8,9 +8,12 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.load_client import hammer
 from tests.service_helpers import cli_ok, running_server, synthetic_db
+
+pytestmark = pytest.mark.slow  # a real server under 50 clients for a whole screening job
 
 
 def test_fifty_readers_during_a_screening_run(tmp_path: Path):

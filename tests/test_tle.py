@@ -134,3 +134,16 @@ def test_full_catalog_reads_without_rejects(shared_data: Path) -> None:
     result = parse_tle(path.read_text(), source=path.name)
     assert len(result.records) == 23_939 and not result.rejects
     assert result.records[0].object_name == "VANGUARD 1"
+
+
+def test_error_shows_the_line_under_its_template_column_for_column() -> None:
+    """The user's line and the expected template start in the same column, so a shifted
+    field shows as a shifted character."""
+    shifted = L2[:17] + L2[18:26] + " " + L2[26:]
+    with pytest.raises(TLEFormatError) as info:
+        parse_tle_lines(L1, shifted, checksum_policy="ignore")
+    lines = str(info.value).splitlines()
+    got = next(x for x in lines if x.strip().startswith("got:"))
+    expected = next(x for x in lines if x.strip().startswith("expected:"))
+    assert got.index("'") == expected.index("'")
+    assert got[got.index("'"):] == repr(shifted)

@@ -14,6 +14,8 @@ import pytest
 from orbitwatch.catalog import CatalogStore, load_path
 from tests.service_helpers import ARTIFACTS, running_server, synthetic_db
 
+pytestmark = pytest.mark.slow  # a real browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api",
                                      reason="playwright not installed (pip install -e .[dev])")

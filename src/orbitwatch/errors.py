@@ -8,12 +8,15 @@ Hierarchy::
     │   │   │                          source, line_no, field and the raw text
     │   │   ├── TLEFormatError
     │   │   ├── OMMFormatError
-    │   │   └── SatcatFormatError
+    │   │   ├── SatcatFormatError
+    │   │   └── CDMFormatError
     │   ├── FileFormatError            a whole file cannot be read (cut JSON, bad XML)
     │   └── TLEWriteError              an element set that has no TLE form
     ├── StoreError                     the catalog database cannot do what was asked
     │   └── NotFoundError              no such object, run, event or job (HTTP 404)
-    └── SourceError                    a provider fetch failed or was refused by policy
+    ├── SourceError                    a provider fetch failed or was refused by policy
+    └── MissingExtraError              an optional part (plots, serve) is not installed;
+                                       the message gives the pip command
 
 Inside a batch, a bad record is not raised: parsers turn a ``RecordError`` into a
 :class:`orbitwatch.formats.Reject` and go on with the next record.
@@ -86,6 +89,10 @@ class SatcatFormatError(RecordError):
     """A SATCAT row lacks a column or has a bad value."""
 
 
+class CDMFormatError(RecordError):
+    """A CDM lacks a mandatory keyword, has an unknown one, or a bad value."""
+
+
 class FileFormatError(InputError):
     """A whole file cannot be read: unknown format, truncated JSON, malformed XML."""
 
@@ -104,3 +111,12 @@ class NotFoundError(StoreError):
 
 class SourceError(OrbitwatchError):
     """A provider fetch failed, or was refused by the provider's usage policy."""
+
+
+class MissingExtraError(OrbitwatchError):
+    """An optional part of orbitwatch is not installed (not bad input: the CLI exits 1)."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(f"{what} needs the optional extra [{extra}]: "
+                         f"pip install 'orbitwatch[{extra}]'")
+        self.extra = extra

@@ -15,7 +15,7 @@ from orbitwatch.access.footprint import footprint_geometry, footprint_half_angle
 from orbitwatch.access.passes import PassResult, SiteView
 from orbitwatch.access.regions import countries_data
 from orbitwatch.core.time import datetime_to_split_jd, split_jd_after, us_to_datetime
-from orbitwatch.errors import InputError
+from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.frames import itrf_to_geodetic, teme_to_itrf
@@ -29,7 +29,7 @@ def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise InputError("plots need matplotlib: pip install 'orbitwatch[plots]'")
+        raise MissingExtraError("plots (matplotlib)", "plots")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -37,8 +37,10 @@ def _pyplot():
 
 
 def check_plot_path(path: Path) -> None:
+    """Before any work: the plot's suffix, and that matplotlib is installed."""
     if path.suffix.lower() not in (".png", ".svg"):
         raise InputError(f"{path}: a plot is written as .png or .svg")
+    _pyplot()
 
 
 def sky_plot(result: PassResult, path: Path, *, visible_only: bool = False,

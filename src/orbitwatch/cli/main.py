@@ -28,7 +28,7 @@ from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
 from orbitwatch.core.time import format_epoch
-from orbitwatch.errors import InputError
+from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
 from orbitwatch.formats.tle import write_tle
@@ -306,7 +306,7 @@ def serve_cmd(db: Path | None, host: str, port: int, workers: int | None) -> Non
 
         from orbitwatch.service.app import create_app
     except ImportError:
-        raise InputError("the service needs FastAPI and uvicorn: pip install 'orbitwatch[serve]'")
+        raise MissingExtraError("the service (FastAPI, uvicorn)", "serve")
     app = create_app(db or default_db_path(), workers=workers)
     click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",
                err=True)

@@ -25,13 +25,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from orbitwatch.errors import RecordError
+from orbitwatch.errors import CDMFormatError
 from orbitwatch.formats.omm import parse_omm_epoch
-
-
-class CDMFormatError(RecordError):
-    """A CDM lacks a mandatory keyword, has an unknown one, or a bad value."""
-
 
 HEADER_KEYS = ("CCSDS_CDM_VERS", "CREATION_DATE", "ORIGINATOR", "MESSAGE_FOR", "MESSAGE_ID")
 RELATIVE_KEYS = (

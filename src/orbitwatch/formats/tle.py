@@ -121,7 +121,8 @@ def _implied_exponent(text: str) -> float:
 
 
 def _template_hint(line: str, line_number: int) -> str:
-    return f"\n  got:      {line!r}\n  expected:  {_TEMPLATES[line_number]!r}"
+    # both values start in the same column, so a shifted field shows as a shifted character
+    return f"\n  got:       {line!r}\n  expected:  {_TEMPLATES[line_number]!r}"
 
 
 def _check_line(
