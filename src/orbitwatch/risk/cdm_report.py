@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitwatch.core.constants import MU_M3_S2
+from orbitwatch.core.orbit import period_s_from_state
 from orbitwatch.errors import InputError
 from orbitwatch.formats.cdm import Cdm, read_cdm
 from orbitwatch.risk.encounter import encounter_plane
@@ -44,11 +45,8 @@ def _half_period_s(r: np.ndarray, v: np.ndarray) -> float:
     """Half the two-body orbital period of a state (m, m/s): the span around TCA that
     belongs to this conjunction; the next pass of the pair is another one. A hyperbolic
     state gets one hour."""
-    energy = 0.5 * float(v @ v) - MU_M3_S2 / float(np.linalg.norm(r))
-    if energy >= 0.0:
-        return 3600.0
-    a = -MU_M3_S2 / (2.0 * energy)
-    return math.pi * math.sqrt(a**3 / MU_M3_S2)
+    period = period_s_from_state(r, v, MU_M3_S2)
+    return 3600.0 if math.isinf(period) else period / 2.0
 
 
 def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
