@@ -18,6 +18,7 @@ from orbitwatch.core.time import us_to_split_jd
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.reports.conjunctions import conjunction_report
 from orbitwatch.screening.runs import load_run
+from tests.service_helpers import cli_ok, synthetic_db
 
 
 def _run(*args: str):
@@ -27,14 +28,9 @@ def _run(*args: str):
 
 @pytest.fixture(scope="module")
 def screened(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("stored")
-    db, omm, sat = tmp / "c.db", tmp / "s.json", tmp / "sat.csv"
-    assert _run("catalog", "synth", "--objects", "1500", "--seed", "4", "-o", str(omm),
-                "--satcat", str(sat))[0] == 0
-    assert _run("catalog", "load", str(omm), str(sat), "--db", str(db))[0] == 0
-    code, _, err = _run("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days",
-                        "0.5", "--workers", "1", "--limit", "1")
-    assert code == 0, err
+    db = synthetic_db(tmp_path_factory.mktemp("stored"))
+    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
+           "--workers", "1", "--limit", "1")
     return db
 
 
