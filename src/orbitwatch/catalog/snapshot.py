@@ -143,11 +143,16 @@ def take_snapshot(
     return Snapshot(at, element_sets, np.array(ids, dtype=np.int64), types, owners, rcs)
 
 
-def elements_named(elements: list[ElementSet], pattern: str) -> list[ElementSet]:
-    """The element sets whose object name matches ``pattern`` (a regular expression,
-    case-insensitive); an InputError for a pattern that does not compile."""
+def name_pattern(pattern: str) -> re.Pattern:
+    """An object-name pattern: a regular expression, case-insensitive, matched anywhere
+    in the name; an InputError for one that does not compile."""
     try:
-        rx = re.compile(pattern, re.IGNORECASE)
+        return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise InputError(f"name pattern {pattern!r}: {exc}")
+
+
+def elements_named(elements: list[ElementSet], pattern: str) -> list[ElementSet]:
+    """The element sets whose object name matches ``pattern`` (:func:`name_pattern`)."""
+    rx = name_pattern(pattern)
     return [e for e in elements if rx.search(e.object_name or "")]

@@ -6,7 +6,6 @@ catalog; user-supplied element sets (a planned launch) vs the catalog.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ import numpy as np
 
 from orbitwatch._version import __version__
 from orbitwatch.catalog.snapshot import Snapshot
+from orbitwatch.catalog.snapshot import name_pattern as compile_name_pattern
 from orbitwatch.core.orbit import orbit_regime
 from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.errors import InputError
@@ -158,10 +158,7 @@ def _select_primaries(objects: ObjectTable, n_cat: int, primaries, owners,
         prim[:n_cat] |= hit
         parts.append(f"owner {', '.join(sorted(codes))}")
     if name_pattern:
-        try:
-            rx = re.compile(name_pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise InputError(f"name pattern {name_pattern!r}: {exc}")
+        rx = compile_name_pattern(name_pattern)
         hit = np.array([bool(rx.search(n or "")) for n in objects.object_name[:n_cat]], bool)
         if not hit.any():
             raise InputError(f"no object name in the snapshot matches {name_pattern!r}")
