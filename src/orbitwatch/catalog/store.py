@@ -213,9 +213,13 @@ class CatalogStore:
             self.conn.execute("BEGIN IMMEDIATE")
             load_id = self._new_load(source, "elements", fmt, sha256)
             before = self.conn.total_changes
+            # only an element set already stored is skipped; any other constraint
+            # failure (a NULL where a value must be) stops the load instead of
+            # dropping the record unseen
             self.conn.executemany(
-                f"INSERT OR IGNORE INTO element_sets ({', '.join(_ES_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_ES_COLUMNS))})",
+                f"INSERT INTO element_sets ({', '.join(_ES_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_ES_COLUMNS))}) "
+                "ON CONFLICT (fingerprint) DO NOTHING",
                 (_es_row(es, load_id) for es in records),
             )
             n_added = self.conn.total_changes - before

@@ -22,7 +22,14 @@ from orbitwatch.catalog.info import catalog_info
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
-from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
+from orbitwatch.cli.common import (
+    EXIT_BAD_INPUT,
+    _parse_ids,
+    _utc,
+    db_option,
+    format_option,
+    handle_errors,
+)
 from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
@@ -96,10 +103,18 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
     Each file is one transaction; bad records are stored as rejects with their reason.
     """
     total_rejected = 0
+    failed: list[str] = []
     with CatalogStore(db) as store:
         for path in paths:
-            report = load_path(store, path, fmt=input_format, checksum_policy=checksum)
+            try:
+                report = load_path(store, path, fmt=input_format, checksum_policy=checksum)
+            except InputError as err:  # this file: one line; the batch goes on
+                click.echo(f"orbitwatch: error: {err}", err=True)
+                failed.append(str(path))
+                continue
             click.echo(report.summary())
+            if report.n_rejected and not report.n_read:
+                failed.append(str(path))
             for rej in report.rejects[:5]:
                 click.echo(f"  rejected: {str(rej).splitlines()[0]}", err=True)
             if report.n_rejected > 5:
@@ -109,6 +124,10 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
     if total_rejected:
         click.echo(f"{total_rejected} records rejected in all; the others were stored",
                    err=True)
+    if failed:
+        click.echo(f"orbitwatch: error: nothing stored from {len(failed)} of {len(paths)} "
+                   f"file(s): {', '.join(failed[:5])}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @catalog.command("rejects")

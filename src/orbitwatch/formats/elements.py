@@ -7,11 +7,12 @@ an :class:`ElementSet`; units are those of the OMM for SGP4 (TEME frame, UTC epo
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 
-from orbitwatch.core.orbit import period_min
+from orbitwatch.core.orbit import perigee_altitude_km, period_min
 from orbitwatch.core.time import datetime_to_us, format_epoch, us_to_split_jd
 from orbitwatch.errors import RecordError
 
@@ -83,6 +84,65 @@ class ElementSet:
         text = "|".join(repr(getattr(self, f.name)) for f in fields(self) if f.name != "epoch")
         text += f"|{self.epoch_us}"
         return hashlib.sha1(text.encode()).hexdigest()
+
+
+#: Bounds of the values an SGP4 element set can have, whatever format it came in. Mean
+#: motion: the public catalogs hold 0.0196 to 16.6 rev/day; 0.001 rev/day is an orbit of
+#: 1.4 million km, at the edge of the Earth's sphere of influence, 20 rev/day is below
+#: the surface. Epochs: from Sputnik 1 to 2100.
+MEAN_MOTION_RANGE_REV_DAY = (0.001, 20.0)
+EPOCH_RANGE = (datetime(1957, 10, 4, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+MAX_COUNTER = 999_999_999  # ELEMENT_SET_NO, REV_AT_EPOCH
+_ANGLES = (("inclination", "INCLINATION", 180.0), ("ra_of_asc_node", "RA_OF_ASC_NODE", 360.0),
+           ("arg_of_pericenter", "ARG_OF_PERICENTER", 360.0),
+           ("mean_anomaly", "MEAN_ANOMALY", 360.0))
+_FLOAT_FIELDS = (("mean_motion", "MEAN_MOTION"), ("eccentricity", "ECCENTRICITY"),
+                 ("inclination", "INCLINATION"), ("ra_of_asc_node", "RA_OF_ASC_NODE"),
+                 ("arg_of_pericenter", "ARG_OF_PERICENTER"), ("mean_anomaly", "MEAN_ANOMALY"),
+                 ("bstar", "BSTAR"), ("mean_motion_dot", "MEAN_MOTION_DOT"),
+                 ("mean_motion_ddot", "MEAN_MOTION_DDOT"))
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters (C0, DEL, C1) in ``text``, as ``repr`` strings: what must
+    not reach a KVN line, a TLE or XML."""
+    return [repr(c) for c in text if ord(c) < 32 or 127 <= ord(c) < 160]
+
+
+def value_problem(es: ElementSet) -> tuple[str, str] | None:
+    """The first value of ``es`` that no SGP4 element set can have, as (OMM keyword,
+    reason), or None. Every reader checks this, so that NaN, infinities and values out
+    of range become rejects naming their field instead of reaching SGP4 or the store."""
+    for attr, key in _FLOAT_FIELDS:
+        value = getattr(es, attr)
+        if not math.isfinite(value):
+            return key, f"{key} must be a finite number, got {value!r}"
+    lo, hi = MEAN_MOTION_RANGE_REV_DAY
+    if not lo <= es.mean_motion <= hi:
+        return "MEAN_MOTION", (f"MEAN_MOTION {es.mean_motion!r} rev/day is outside "
+                               f"{lo:g}..{hi:g}")
+    if not 0.0 <= es.eccentricity < 1.0:
+        return "ECCENTRICITY", f"ECCENTRICITY {es.eccentricity!r} is outside [0, 1)"
+    for attr, key, limit in _ANGLES:
+        if not 0.0 <= getattr(es, attr) <= limit:
+            return key, f"{key} {getattr(es, attr)!r} deg is outside 0..{limit:g}"
+    perigee_km = perigee_altitude_km(es.mean_motion, es.eccentricity)
+    if perigee_km < 0.0:
+        return "ECCENTRICITY", (f"perigee {perigee_km:.0f} km below the Earth's surface "
+                                f"(ECCENTRICITY {es.eccentricity!r} at MEAN_MOTION "
+                                f"{es.mean_motion!r} rev/day)")
+    if not EPOCH_RANGE[0] <= es.epoch < EPOCH_RANGE[1]:
+        return "EPOCH", f"EPOCH {format_epoch(es.epoch)} is outside 1957-10-04 .. 2099"
+    if not 0 <= es.ephemeris_type <= 9:
+        return "EPHEMERIS_TYPE", f"EPHEMERIS_TYPE {es.ephemeris_type} is not one digit (0..9)"
+    for attr, key in (("element_set_no", "ELEMENT_SET_NO"), ("rev_at_epoch", "REV_AT_EPOCH")):
+        if not 0 <= getattr(es, attr) <= MAX_COUNTER:
+            return key, f"{key} {getattr(es, attr)} is outside 0..{MAX_COUNTER}"
+    for attr, key in (("object_name", "OBJECT_NAME"), ("object_id", "OBJECT_ID")):
+        bad = control_characters(getattr(es, attr) or "")
+        if bad:
+            return key, f"{key} holds control characters {', '.join(bad[:5])}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import FileFormatError, OMMFormatError
-from orbitwatch.formats.elements import ElementSet, ParseResult, Reject
+from orbitwatch.formats.elements import ElementSet, ParseResult, Reject, value_problem
 
 #: OMM keywords in CelesTrak's column order, mapped to ElementSet attributes.
 KEYWORDS: dict[str, str] = {
@@ -162,7 +162,11 @@ def element_set_from_omm(
     for key in ("OBJECT_NAME", "OBJECT_ID", "CLASSIFICATION_TYPE"):
         if not _blank(upper.get(key)):
             out[KEYWORDS[key]] = str(upper[key]).strip()
-    return ElementSet(**out)
+    es = ElementSet(**out)
+    problem = value_problem(es)
+    if problem:
+        raise fail(*problem)
+    return es
 
 
 def _collect(items: Iterable[tuple[int | None, Mapping[str, Any] | OMMFormatError]],
@@ -196,6 +200,12 @@ def parse_omm_json(text: str, *, source: str = "<json>") -> ParseResult:
             f"{source}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg} "
             "(file cut or corrupted?); nothing was loaded from it"
         )
+    except RecursionError:
+        raise FileFormatError(f"{source}: JSON nested too deeply to be OMM records; nothing "
+                              "was loaded from it")
+    except ValueError as err:  # e.g. an integer of thousands of digits
+        raise FileFormatError(f"{source}: not readable as JSON ({err}); nothing was loaded "
+                              "from it")
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -229,12 +239,23 @@ def parse_omm_csv(text: str, *, source: str = "<csv>") -> ParseResult:
             f"{source}: line 1 is not an OMM CSV header (needs NORAD_CAT_ID and EPOCH), "
             f"got {','.join(header)[:120]!r}"
         )
-    rows: list[tuple[int, list[str]]] = []
-    for row in reader:
+    rows: list[tuple[int, list[str] | OMMFormatError]] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:  # a field over the csv module's limit, a stray NUL
+            rows.append((reader.line_num, OMMFormatError(f"row not readable as CSV: {err}",
+                                                         field="ROW")))
+            continue
         rows.append((reader.line_num, row))
 
     def items() -> Iterator[tuple[int, Mapping[str, Any] | OMMFormatError]]:
         for ln, row in rows:
+            if isinstance(row, OMMFormatError):
+                yield ln, row
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):

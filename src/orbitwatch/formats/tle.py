@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from orbitwatch.errors import TLEFormatError, TLEWriteError
-from orbitwatch.formats.elements import ElementSet, ParseResult, Reject
+from orbitwatch.formats.elements import ElementSet, ParseResult, Reject, value_problem
 
 ChecksumPolicy = Literal["verify", "ignore"]
 
@@ -67,6 +67,7 @@ def _separators(spec: list[_Field]) -> list[tuple[int, str, str]]:
 
 
 _SEPARATORS = {1: _separators(_LINE1_FIELDS), 2: _separators(_LINE2_FIELDS)}
+_LINE1_FIELD_NAMES = frozenset(f[0] for f in _LINE1_FIELDS)
 
 
 # --- Alpha-5 and checksums --------------------------------------------------------
@@ -246,7 +247,7 @@ def parse_tle_lines(
                 source=source, line_no=line_no + 1, field=fname,
             )
     clean_name = _clean_name(name)
-    return ElementSet(
+    es = ElementSet(
         norad_cat_id=satnum,
         epoch=epoch,
         mean_motion=mean_motion,
@@ -265,6 +266,17 @@ def parse_tle_lines(
         element_set_no=int(f1["ELEMENT_SET_NO"].strip() or 0),
         rev_at_epoch=int(f2["REV_AT_EPOCH"].strip() or 0),
     )
+    problem = value_problem(es)
+    if problem:
+        field, reason = problem
+        if field == "OBJECT_NAME":
+            where, raw = line_no - 1, name
+        elif field in _LINE1_FIELD_NAMES:
+            where, raw = line_no, line1
+        else:
+            where, raw = line_no + 1, line2
+        raise TLEFormatError(reason, source=source, line_no=where, field=field, raw=raw)
+    return es
 
 
 def _clean_name(name: str | None) -> str | None:

@@ -119,6 +119,8 @@ def propagate_teme(
         err[c.object_slice, c.time_slice] = c.error
         pos[c.object_slice, c.time_slice] = c.position_teme_km
         vel[c.object_slice, c.time_slice] = c.velocity_teme_km_s
+    # a state SGP4 calls good must be a number
+    err[(err == 0) & ~np.isfinite(pos).all(axis=-1)] = IMPLAUSIBLE
     return err, pos, vel
 
 

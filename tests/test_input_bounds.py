@@ -1,0 +1,143 @@
+"""Nothing lost, nothing let in: every impossible value is a reject naming its field, a
+bad record never costs its file's good ones, and propagation never returns NaN as a good
+state."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from orbitwatch.catalog import CatalogStore, load_text
+from orbitwatch.catalog.synth import synthesize
+from orbitwatch.cli.main import cli
+from orbitwatch.formats import parse_omm, parse_tle, write_omm, write_tle
+from orbitwatch.propagation import propagate
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _good_records(n: int = 3) -> list[dict]:
+    return json.loads(write_omm([o.elements for o in synthesize(n, seed=5, epoch=T0)], "json"))
+
+
+#: (keyword, value) that no SGP4 element set can have
+BAD_VALUES = [
+    ("MEAN_MOTION", float("nan")), ("RA_OF_ASC_NODE", float("nan")), ("BSTAR", float("nan")),
+    ("MEAN_MOTION", float("inf")), ("ECCENTRICITY", float("-inf")),
+    ("MEAN_MOTION", 1e308), ("MEAN_MOTION", 1e-12), ("ARG_OF_PERICENTER", -720.0),
+    ("MEAN_ANOMALY", 400.0), ("EPHEMERIS_TYPE", 99), ("EPOCH", "0001-01-01T00:00:00"),
+    ("EPOCH", "9999-12-31T00:00:00"), ("ELEMENT_SET_NO", 2**70), ("REV_AT_EPOCH", -1),
+    ("OBJECT_NAME", "SAT\nMANEUVERABLE = YES"), ("OBJECT_NAME", "SAT\x00X"),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), BAD_VALUES, ids=[f"{k}={v!r}" for k, v in BAD_VALUES])
+def test_impossible_value_is_a_reject_and_the_good_records_load(tmp_path: Path, key, value):
+    records = _good_records()
+    records[1][key] = value
+    text = json.dumps(records)  # NaN and Infinity as JSON's own tokens
+    with CatalogStore(tmp_path / "c.db") as store:
+        report = load_text(store, text, source="bad.json")
+        assert (report.n_read, report.n_added, report.n_rejected) == (2, 2, 1)
+        assert report.rejects[0].field == key and report.rejects[0].line_no == 2
+        # no object row without an element set
+        orphans = store.conn.execute(
+            "SELECT COUNT(*) FROM objects o WHERE NOT EXISTS (SELECT 1 FROM element_sets e "
+            "WHERE e.norad_cat_id = o.norad_cat_id)").fetchone()[0]
+        assert orphans == 0
+
+
+def test_perigee_below_ground_is_a_reject():
+    records = _good_records(1)
+    records[0].update(MEAN_MOTION=15.5, ECCENTRICITY=0.99999)
+    result = parse_omm(json.dumps(records), "json", source="x.json")
+    assert not result.records and result.rejects[0].field == "ECCENTRICITY"
+    assert "below the Earth's surface" in result.rejects[0].reason
+
+
+def test_tle_with_a_control_character_in_its_name_is_a_reject():
+    es = synthesize(1, seed=2, epoch=T0)[0].elements
+    _, l1, l2 = write_tle([es]).splitlines()
+    result = parse_tle(f"SAT\x07ONE\n{l1}\n{l2}\n", source="n.tle")
+    assert not result.records
+    assert result.rejects[0].field == "OBJECT_NAME" and result.rejects[0].line_no == 1
+
+
+@pytest.mark.parametrize("variant", ["huge_int", "deep_json"])
+def test_a_file_no_parser_can_read_is_one_clear_line(tmp_path: Path, variant: str):
+    bad = tmp_path / "bad.json"
+    if variant == "huge_int":
+        records = _good_records(2)
+        bad.write_text(json.dumps(records).replace('"ELEMENT_SET_NO": 999',
+                                                   '"ELEMENT_SET_NO": ' + "9" * 5000, 1))
+    else:
+        bad.write_text("[" * 100_000 + "]" * 100_000)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_good_records(2)))
+    result = CliRunner().invoke(cli, ["catalog", "load", str(bad), str(good),
+                                      "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "bad.json" in result.stderr and "Traceback" not in result.output
+    # the readable file of the batch was loaded
+    assert "good.json: 2 read, 2 added" in result.stdout
+
+
+def test_csv_with_a_huge_field_rejects_that_row_only(tmp_path: Path):
+    records = [o.elements for o in synthesize(3, seed=5, epoch=T0)]
+    lines = write_omm(records, "csv").splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index("OBJECT_NAME")] = "X" * 300_000
+    lines[2] = ",".join(cells)
+    result = parse_omm("\n".join(lines) + "\n", "csv", source="big.csv")
+    assert len(result.records) == 2 and len(result.rejects) == 1
+    assert result.rejects[0].line_no == 3
+
+
+def test_propagate_never_returns_nan_as_a_good_state():
+    es = synthesize(1, seed=9, epoch=T0)[0].elements
+    eph = propagate([es], [T0, datetime(2200, 1, 1, tzinfo=UTC)])
+    bad = ~np.isfinite(eph.position_km).all(axis=-1)
+    assert not (bad & (eph.error == 0)).any()
+
+
+def test_a_load_that_stores_nothing_exits_non_zero(tmp_path: Path):
+    records = _good_records(2)
+    for r in records:
+        r["MEAN_MOTION"] = -1.0
+    bad = tmp_path / "all_bad.json"
+    bad.write_text(json.dumps(records))
+    result = CliRunner().invoke(cli, ["catalog", "load", str(bad), "--db",
+                                      str(tmp_path / "c.db")])
+    assert result.exit_code == 2
+    assert "0 read, 0 added" in result.stdout and "all_bad.json" in result.stderr
+    # reloading what is already stored is not a failure
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_good_records(2)))
+    for _ in range(2):
+        again = CliRunner().invoke(cli, ["catalog", "load", str(good), "--db",
+                                         str(tmp_path / "c.db")])
+        assert again.exit_code == 0, again.output
+
+
+def test_store_never_drops_a_record_silently(tmp_path: Path):
+    """A record that reaches the store with a NULL where a value must be stops the load
+    (one transaction: nothing stored) instead of being counted as already stored."""
+    from dataclasses import replace
+
+    from orbitwatch.formats.elements import ElementSet
+
+    good = [o.elements for o in synthesize(2, seed=5, epoch=T0)]
+    broken = replace(good[1], classification_type=None)  # NOT NULL in the store
+    assert isinstance(broken, ElementSet)
+    with CatalogStore(tmp_path / "c.db") as store:
+        with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
+            store.load_elements([good[0], broken], source="x")
+        assert store.counts()["element_sets"] == 0
