@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
+from orbitwatch.core.orbit import semi_major_axis_km
 from orbitwatch.formats.elements import ElementSet
 
 
@@ -30,11 +31,14 @@ def element_sets(draw: st.DrawFn, max_norad: int = 339_999) -> ElementSet:
         epoch = epoch.replace(year=2056)
     name = draw(st.one_of(st.none(), st.text(
         st.characters(min_codepoint=48, max_codepoint=90), min_size=1, max_size=20)))
+    mean_motion = draw(_fixed(0.5, 17.0, 8))
+    # perigee above the ground (value_problem's bound): e < 1 - R_E / a
+    e_max = max(0.0, 1.0 - 6378.2 / semi_major_axis_km(mean_motion))
     return ElementSet(
         norad_cat_id=draw(st.integers(0, max_norad)),
         epoch=epoch,
-        mean_motion=draw(_fixed(0.5, 17.0, 8)),
-        eccentricity=draw(_fixed(0.0, 0.9999999, 7)),
+        mean_motion=mean_motion,
+        eccentricity=draw(_fixed(0.0, min(e_max, 0.9999999), 7)),
         inclination=draw(_fixed(0.0, 180.0, 4)),
         ra_of_asc_node=draw(_fixed(0.0, 359.9999, 4)),
         arg_of_pericenter=draw(_fixed(0.0, 359.9999, 4)),

@@ -141,3 +141,65 @@ def test_store_never_drops_a_record_silently(tmp_path: Path):
         with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
             store.load_elements([good[0], broken], source="x")
         assert store.counts()["element_sets"] == 0
+
+
+def test_junk_lines_are_rejects_and_the_kept_rejects_are_capped(tmp_path: Path):
+    from orbitwatch.catalog.store import MAX_REJECTS_PER_LOAD
+
+    junk = tmp_path / "junk.tle"
+    junk.write_text("this is not a TLE\n" * 5000)
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(cli, ["catalog", "load", str(junk), "--db", str(db)])
+    assert result.exit_code == 2
+    assert "0 read, 0 added, 0 already stored, 5000 rejected" in result.stdout
+    assert "not a TLE line 1 or 2" in result.stderr
+    with CatalogStore(db) as store:
+        kept = store.conn.execute("SELECT COUNT(*) FROM rejects").fetchone()[0]
+        assert kept == MAX_REJECTS_PER_LOAD
+        assert store.loads()[0]["n_rejected"] == 5000
+    size_before = db.stat().st_size
+    purge = CliRunner().invoke(cli, ["catalog", "rejects", "--purge", "--db", str(db)])
+    assert purge.exit_code == 0 and f"deleted {MAX_REJECTS_PER_LOAD}" in purge.stderr
+    with CatalogStore(db) as store:
+        assert store.rejects() == [] and store.loads()[0]["n_rejected"] == 5000
+    assert db.stat().st_size < size_before
+
+
+def test_a_file_that_is_not_utf8_is_read_and_said_so(tmp_path: Path):
+    es = synthesize(1, seed=3, epoch=T0)[0].elements
+    text = write_tle([es]).replace(es.object_name or "", "SAT \xe9T\xe9", 1)
+    path = tmp_path / "latin1.tle"
+    path.write_bytes(text.encode("latin-1"))
+    result = CliRunner().invoke(cli, ["catalog", "load", str(path), "--db",
+                                      str(tmp_path / "c.db")])
+    assert result.exit_code == 0, result.output
+    assert "not UTF-8 (byte 0xe9 at line 1" in result.stdout
+    assert "1 added" in result.stdout
+
+
+def test_export_writes_every_number_its_format_can_hold_and_names_the_rest(tmp_path: Path):
+    from dataclasses import replace
+
+    numbers = [25544, 85000, 270001, 339_999, 340_000, 123_456_789]  # analyst ones too
+    base = synthesize(len(numbers), seed=6, epoch=T0)
+    elements = [replace(o.elements, norad_cat_id=n) for o, n in zip(base, numbers,
+                                                                    strict=True)]
+    src = tmp_path / "six.json"
+    src.write_text(write_omm(elements, "json"))
+    db = str(tmp_path / "c.db")
+    assert CliRunner().invoke(cli, ["catalog", "load", str(src), "--db", db]).exit_code == 0
+    at = "2026-01-02T00:00:00Z"
+    for fmt in ("json", "csv", "xml", "kvn"):
+        out = tmp_path / f"all.{fmt}"
+        r = CliRunner().invoke(cli, ["catalog", "export", "--as", fmt, "-o", str(out),
+                                     "--at", at, "--db", db])
+        assert r.exit_code == 0, r.output
+        got = {e.norad_cat_id for e in parse_omm(out.read_text(), fmt, source=fmt).records}
+        assert got == set(numbers), fmt
+    out = tmp_path / "all.tle"
+    r = CliRunner().invoke(cli, ["catalog", "export", "--as", "tle", "-o", str(out),
+                                 "--at", at, "--db", db])
+    assert r.exit_code == 0
+    assert {e.norad_cat_id for e in parse_tle(out.read_text()).records} == {
+        25544, 85000, 270001, 339_999}
+    assert "2 element set(s) not written" in r.stderr and "340000, 123456789" in r.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from orbitwatch.formats.tle import ChecksumPolicy
 
 def read_text(path: str | Path) -> str:
     """A file's text (UTF-8, or Latin-1 when it is not UTF-8); clear error if missing."""
+    return read_text_noting(path)[0]
+
+
+def read_text_noting(path: str | Path) -> tuple[str, str | None]:
+    """A file's text and, when it was not UTF-8, a note saying so and where: its bytes
+    are then read as Latin-1 (every byte is a character), so nothing is lost, but names
+    with non-ASCII letters may read wrong."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -20,17 +28,29 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"{p}: no such file")
     except IsADirectoryError:
         raise InputError(f"{p}: is a directory, not a catalog file")
+    except OSError as err:
+        raise InputError(f"{p}: cannot be read ({err.strerror})")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return data.decode("latin-1"), (
+            f"not UTF-8 (byte {data[err.start]:#04x} at line {line} is the first that is "
+            "not): read as Latin-1, check non-ASCII names")
 
 
 def load_text(
     store: CatalogStore, text: str, *, source: str, fmt: str | None = None,
-    checksum_policy: ChecksumPolicy = "verify",
+    checksum_policy: ChecksumPolicy = "verify", notes: tuple[str, ...] = (),
 ) -> LoadReport:
-    """Parse and store one source's text (element sets or SATCAT), in one transaction."""
+    """Parse and store one source's text (element sets or SATCAT), in one transaction;
+    ``notes`` (how the text was read) go into the report."""
+    report = _load_text(store, text, source=source, fmt=fmt, checksum_policy=checksum_policy)
+    return dataclasses.replace(report, notes=notes) if notes else report
+
+
+def _load_text(store: CatalogStore, text: str, *, source: str, fmt: str | None,
+               checksum_policy: ChecksumPolicy) -> LoadReport:
     fmt = fmt or detect_format(text, source)
     sha = hashlib.sha256(text.encode()).hexdigest()
     if fmt == "satcat":
@@ -48,5 +68,6 @@ def load_path(
     checksum_policy: ChecksumPolicy = "verify",
 ) -> LoadReport:
     """Load a file of element sets (TLE/3LE/2LE, OMM JSON/CSV/XML/KVN) or SATCAT CSV."""
-    return load_text(store, read_text(path), source=str(path), fmt=fmt,
-                     checksum_policy=checksum_policy)
+    text, note = read_text_noting(path)
+    return load_text(store, text, source=str(path), fmt=fmt, checksum_policy=checksum_policy,
+                     notes=(note,) if note else ())

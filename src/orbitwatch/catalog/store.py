@@ -101,6 +101,10 @@ def default_db_path() -> Path:
     return base / "catalog.db"
 
 
+#: Rejects one load keeps with their raw text; the rest are counted only.
+MAX_REJECTS_PER_LOAD = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class LoadReport:
     """What one load did: counts, and the first rejects with their reasons."""
@@ -112,10 +116,14 @@ class LoadReport:
     n_duplicate: int
     n_rejected: int
     rejects: tuple[Reject, ...] = ()
+    notes: tuple[str, ...] = ()  # what the reader did that the user should know
 
     def summary(self) -> str:
+        kept = (f" (the first {MAX_REJECTS_PER_LOAD} kept)"
+                if self.n_rejected > MAX_REJECTS_PER_LOAD else "")
+        notes = "".join(f"; {n}" for n in self.notes)
         return (f"{self.source}: {self.n_read} read, {self.n_added} added, "
-                f"{self.n_duplicate} already stored, {self.n_rejected} rejected")
+                f"{self.n_duplicate} already stored, {self.n_rejected} rejected{kept}{notes}")
 
 
 def _es_row(es: ElementSet, load_id: int) -> tuple:
@@ -188,6 +196,9 @@ class CatalogStore:
         return int(cur.lastrowid)
 
     def _store_rejects(self, load_id: int, rejects: Iterable[Reject]) -> None:
+        """Keep the first MAX_REJECTS_PER_LOAD rejects of a load (the load's row counts
+        them all), so that a file of junk cannot fill the disk."""
+        rejects = list(rejects)[:MAX_REJECTS_PER_LOAD]
         self.conn.executemany(
             "INSERT OR IGNORE INTO rejects (load_id, source, line_no, field, reason, raw_text, "
             "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -357,6 +368,20 @@ class CatalogStore:
         keys = ("NORAD_CAT_ID", "OBJECT_NAME", "OBJECT_ID", "OBJECT_TYPE", "OWNER",
                 "LAUNCH_DATE", "DECAY_DATE", "APOGEE_KM", "PERIGEE_KM", "LATEST_EPOCH_UTC")
         return total, [dict(zip(keys, r, strict=True)) for r in cur]
+
+    def purge_rejects(self) -> int:
+        """Delete every stored reject (the loads keep their counts) and give the space
+        back to the file system; returns how many were deleted."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            n = self.conn.execute("DELETE FROM rejects").rowcount
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("VACUUM")
+        return n
 
     def rejects(self, limit: int = 100) -> list[Reject]:
         rows = self.conn.execute(

@@ -38,7 +38,7 @@ from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
-from orbitwatch.formats.tle import write_tle
+from orbitwatch.formats.tle import MAX_TLE_CATALOG_NUMBER, write_tle
 from orbitwatch.propagation import EarthOrientation, time_grid
 
 
@@ -133,11 +133,18 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
 @catalog.command("rejects")
 @db_option
 @click.option("--limit", default=50, show_default=True)
+@click.option("--purge", is_flag=True,
+              help="Delete every stored reject (the loads keep their counts) and shrink "
+                   "the database file.")
 @format_option
 @handle_errors
-def catalog_rejects(db: Path | None, limit: int, fmt: str) -> None:
-    """Records refused by earlier loads: file, line, field and reason."""
+def catalog_rejects(db: Path | None, limit: int, purge: bool, fmt: str) -> None:
+    """Records refused by earlier loads: file, line, field and reason (each load keeps
+    its first 1,000 rejects and counts the rest)."""
     with CatalogStore(db) as store:
+        if purge:
+            click.echo(f"deleted {store.purge_rejects()} stored rejects", err=True)
+            return
         rows = [{"source": r.source, "line": r.line_no, "field": r.field,
                  "reason": r.reason.splitlines()[0]} for r in store.rejects(limit)]
     click.echo(render(rows, fmt), nl=False)
@@ -243,15 +250,21 @@ def catalog_synth(n_objects: int, seed: int, epoch: str, output: Path,
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @handle_errors
 def catalog_export(db: Path | None, at: str | None, out_format: str, output: Path) -> None:
-    """Write the snapshot's element sets as TLE (3LE) or OMM."""
+    """Write the latest element set of every stored object at a time (analyst and decayed
+    objects included) as TLE (3LE) or OMM; what a format cannot hold is named."""
     with CatalogStore(db) as store:
-        snap = take_snapshot(store, _utc(at))
+        snap = take_snapshot(store, _utc(at), include_analyst=True, include_decayed=True)
     elements = snap.element_sets
     if out_format == "tle":
-        elements = [es for es in elements if es.norad_cat_id <= 339_999]
-        skipped = len(snap) - len(elements)
-        if skipped:
-            click.echo(f"{skipped} objects above 339999 have no TLE form; use OMM", err=True)
+        elements = [es for es in elements if es.norad_cat_id <= MAX_TLE_CATALOG_NUMBER]
+        left_out = [es.norad_cat_id for es in snap.element_sets
+                    if es.norad_cat_id > MAX_TLE_CATALOG_NUMBER]
+        if left_out:
+            click.echo(f"orbitwatch: {len(left_out)} element set(s) not written: catalog "
+                       f"numbers above {MAX_TLE_CATALOG_NUMBER} have no TLE form (Alpha-5 "
+                       f"ends at Z9999); export them as OMM (--as json): "
+                       f"{', '.join(map(str, left_out[:10]))}"
+                       + (" ..." if len(left_out) > 10 else ""), err=True)
         text = write_tle(elements)
     else:
         text = write_omm(elements, out_format)

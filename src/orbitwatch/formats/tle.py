@@ -335,13 +335,22 @@ def iter_tle(
                 yield Reject.from_error(err, raw=raw_text)
             line1 = name = None
             continue
-        # A name line (3LE) or junk; a pending line 1 is orphaned by it.
+        # A name line (3LE) or junk; a pending line 1 is orphaned by it, and so is a
+        # pending name line: no line 1 followed it
         if line1 is not None:
             yield _orphan(line1, source, "line 1 is not followed by a line 2")
             line1 = None
+        elif name is not None:
+            yield _orphan(name, source, _NOT_TLE)
         name = _Pending(line_no, stripped)
     if line1 is not None:
         yield _orphan(line1, source, "line 1 at the end of the file has no line 2")
+    elif name is not None:
+        yield _orphan(name, source, _NOT_TLE)
+
+
+_NOT_TLE = ("not a TLE line 1 or 2, and no line 1 follows it as it would a name line "
+            "(columns 1-2 of a line 1 are '1 ', of a line 2 '2 ', each 69 characters)")
 
 
 def _orphan(p: _Pending, source: str, reason: str) -> Reject:
