@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from orbitwatch.errors import CDMFormatError
+from orbitwatch.formats.elements import one_line
 from orbitwatch.formats.omm import parse_omm_epoch
 
 HEADER_KEYS = ("CCSDS_CDM_VERS", "CREATION_DATE", "ORIGINATOR", "MESSAGE_FOR", "MESSAGE_ID")
@@ -417,16 +418,28 @@ _UNITS = {
 }
 
 
+#: Kind of each covariance row: position (m), velocity (m/s), drag or SRP coefficient
+#: (m**2/kg), thrust acceleration (m/s**2).
+_ROW_KIND = {"R": "p", "T": "p", "N": "p", "RDOT": "v", "TDOT": "v", "NDOT": "v",
+             "DRG": "k", "SRP": "k", "THR": "a"}
+#: The unit of a covariance term by the kinds of its row and column (508.0-B-1, the
+#: units NDM/XML 1.0 requires on every term).
+_PAIR_UNITS = {
+    ("p", "p"): "m**2", ("v", "p"): "m**2/s", ("v", "v"): "m**2/s**2",
+    ("k", "p"): "m**3/kg", ("k", "v"): "m**3/(kg*s)", ("k", "k"): "m**4/kg**2",
+    ("a", "p"): "m**2/s**2", ("a", "v"): "m**2/s**3", ("a", "k"): "m**3/(kg*s**2)",
+    ("a", "a"): "m**2/s**4",
+}
+
+
 def _cov_unit(key: str) -> str:
     row, col = key[1:].split("_")
-    dots = row.endswith("DOT") + col.endswith("DOT")
-    return {0: "m**2", 1: "m**2/s", 2: "m**2/s**2"}[dots] if row in _ROW_NAMES[:6] and \
-        col in _ROW_NAMES[:6] else ""
+    return _PAIR_UNITS.get((_ROW_KIND[row], _ROW_KIND[col]), "")
 
 
 def _kvn_line(key: str, value: str) -> str:
     unit = _UNITS.get(key) or (_cov_unit(key) if key in COVARIANCE_KEYS else "")
-    return f"{key:<36} = {value}" + (f" [{unit}]" if unit else "")
+    return f"{key:<36} = {one_line(value)}" + (f" [{unit}]" if unit else "")
 
 
 def write_cdm_kvn(cdm: Cdm) -> str:
@@ -435,13 +448,13 @@ def write_cdm_kvn(cdm: Cdm) -> str:
     for key in HEADER_KEYS:
         if key in cdm.header:
             out.append(_kvn_line(key, cdm.header[key]))
-    out += [f"COMMENT {c}" for c in cdm.comments]
+    out += [f"COMMENT {one_line(c)}" for c in cdm.comments]
     for key in RELATIVE_KEYS:
         if key in cdm.relative:
             out.append(_kvn_line(key, cdm.relative[key]))
     for obj in cdm.objects:
         out.append(_kvn_line("OBJECT", obj.values["OBJECT"]))
-        out += [f"COMMENT {c}" for c in obj.comments]
+        out += [f"COMMENT {one_line(c)}" for c in obj.comments]
         for key in OBJECT_KEYS[1:]:
             if key in obj.values:
                 out.append(_kvn_line(key, obj.values[key]))
@@ -454,22 +467,31 @@ def write_cdm_xml(cdm: Cdm) -> str:
     def el(key: str, value: str, indent: int) -> str:
         unit = _UNITS.get(key) or (_cov_unit(key) if key in COVARIANCE_KEYS else "")
         attr = f' units="{unit}"' if unit else ""
-        return f"{' ' * indent}<{key}{attr}>{escape(value)}</{key}>"
+        return f"{' ' * indent}<{key}{attr}>{escape(one_line(value))}</{key}>"
 
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<cdm id="CCSDS_CDM_VERS" version="{escape(cdm.header.get("CCSDS_CDM_VERS", "1.0"))}">',
            "  <header>"]
-    out += [f"    <COMMENT>{escape(c)}</COMMENT>" for c in cdm.comments]
+    out += [f"    <COMMENT>{escape(one_line(c))}</COMMENT>" for c in cdm.comments]
     out += [el(k, cdm.header[k], 4) for k in HEADER_KEYS[1:] if k in cdm.header]
     out += ["  </header>", "  <body>", "    <relativeMetadataData>"]
-    out += [el(k, cdm.relative[k], 6) for k in RELATIVE_KEYS if k in cdm.relative]
+    # NDM/XML 1.0 wraps the six relative state components in <relativeStateVector>
+    vector = [k for k in RELATIVE_KEYS if k.startswith(("RELATIVE_POSITION_",
+                                                        "RELATIVE_VELOCITY_"))]
+    for k in RELATIVE_KEYS:
+        if k == vector[0] and any(v in cdm.relative for v in vector):
+            out.append("      <relativeStateVector>")
+            out += [el(v, cdm.relative[v], 8) for v in vector if v in cdm.relative]
+            out.append("      </relativeStateVector>")
+        elif k not in vector and k in cdm.relative:
+            out.append(el(k, cdm.relative[k], 6))
     out.append("    </relativeMetadataData>")
     groups = (("metadata", OBJECT_METADATA_KEYS), ("odParameters", OD_KEYS),
               ("additionalParameters", ADDITIONAL_KEYS), ("stateVector", STATE_KEYS),
               ("covarianceMatrix", COVARIANCE_KEYS))
     for obj in cdm.objects:
         out += ["    <segment>", "      <metadata>"]
-        out += [f"        <COMMENT>{escape(c)}</COMMENT>" for c in obj.comments]
+        out += [f"        <COMMENT>{escape(one_line(c))}</COMMENT>" for c in obj.comments]
         out += [el(k, obj.values[k], 8) for k in OBJECT_METADATA_KEYS if k in obj.values]
         out += ["      </metadata>", "      <data>"]
         for tag, keys in groups[1:]:

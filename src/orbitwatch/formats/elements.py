@@ -109,6 +109,15 @@ def control_characters(text: str) -> list[str]:
     return [repr(c) for c in text if ord(c) < 32 or 127 <= ord(c) < 160]
 
 
+def one_line(text: str) -> str:
+    """``text`` safe for one line of KVN, TLE or XML output: every control character
+    (which could start a new KVN line or break XML) becomes U+FFFD, so that nothing is
+    injected and what was there stays visible."""
+    if not control_characters(text):
+        return text
+    return "".join("\ufffd" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
+
+
 def value_problem(es: ElementSet) -> tuple[str, str] | None:
     """The first value of ``es`` that no SGP4 element set can have, as (OMM keyword,
     reason), or None. Every reader checks this, so that NaN, infinities and values out

@@ -21,7 +21,13 @@ from xml.sax.saxutils import escape
 
 from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import FileFormatError, OMMFormatError
-from orbitwatch.formats.elements import ElementSet, ParseResult, Reject, value_problem
+from orbitwatch.formats.elements import (
+    ElementSet,
+    ParseResult,
+    Reject,
+    one_line,
+    value_problem,
+)
 
 #: OMM keywords in CelesTrak's column order, mapped to ElementSet attributes.
 KEYWORDS: dict[str, str] = {
@@ -417,7 +423,8 @@ def write_omm_kvn(elements: Iterable[ElementSet], *, originator: str = "ORBITWAT
         lines = [("CCSDS_OMM_VERS", "2.0"), ("CREATION_DATE", created),
                  ("ORIGINATOR", originator), *_header(es), *_body(es)]
         chunks.append("".join(
-            f"{k:<19} = {v}" + (f" [{_KVN_UNITS[k]}]" if k in _KVN_UNITS else "") + "\n"
+            f"{k:<19} = {one_line(v)}" + (f" [{_KVN_UNITS[k]}]" if k in _KVN_UNITS else "")
+            + "\n"
             for k, v in lines
         ))
     return "\n".join(chunks)
@@ -432,7 +439,7 @@ def write_omm_xml(elements: Iterable[ElementSet], *, originator: str = "ORBITWAT
         out.append(f"<header><CREATION_DATE>{created}</CREATION_DATE>"
                    f"<ORIGINATOR>{escape(originator)}</ORIGINATOR></header>")
         out.append("<body><segment><metadata>")
-        out.extend(f"<{k}>{escape(v)}</{k}>" for k, v in _header(es))
+        out.extend(f"<{k}>{escape(one_line(v))}</{k}>" for k, v in _header(es))
         out.append("</metadata><data><meanElements>")
         body = _body(es)
         out.extend(f"<{k}>{escape(v)}</{k}>" for k, v in body[:7])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from orbitwatch.errors import FileFormatError, SatcatFormatError
-from orbitwatch.formats.elements import Reject
+from orbitwatch.formats.elements import Reject, control_characters
 
 #: CelesTrak OBJECT_TYPE codes and the spelled-out forms, to one vocabulary.
 OBJECT_TYPES = {
@@ -90,6 +90,10 @@ def parse_satcat_csv(text: str, *, source: str = "<satcat>") -> SatcatResult:
             decay = _date(f.get("DECAY_DATE", ""))
             field = "RCS"
             rcs = _float(f.get("RCS", ""))
+            for field in ("OBJECT_NAME", "OBJECT_ID", "OWNER"):
+                bad = control_characters(f.get(field, ""))
+                if bad:
+                    raise ValueError(f"{field} holds control characters {', '.join(bad[:5])}")
             field = "PERIOD"
             rec = SatcatRecord(
                 norad_cat_id=norad,

@@ -17,7 +17,13 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from orbitwatch.errors import TLEFormatError, TLEWriteError
-from orbitwatch.formats.elements import ElementSet, ParseResult, Reject, value_problem
+from orbitwatch.formats.elements import (
+    ElementSet,
+    ParseResult,
+    Reject,
+    one_line,
+    value_problem,
+)
 
 ChecksumPolicy = Literal["verify", "ignore"]
 
@@ -447,7 +453,7 @@ def format_tle(es: ElementSet, *, name_line: bool = True) -> list[str]:
     line2 += str(checksum(line2))
     lines = [line1, line2]
     if name_line and es.object_name:
-        lines.insert(0, es.object_name)
+        lines.insert(0, one_line(es.object_name))
     return lines
 
 
