@@ -37,7 +37,7 @@ def catalog_db(tmp_path_factory) -> Path:
 def call(app, method: str, url: str, **kwargs) -> httpx.Response:
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://ow") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             return await client.request(method, url, **kwargs)
 
     return asyncio.run(go())

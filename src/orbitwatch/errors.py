@@ -15,6 +15,8 @@ Hierarchy::
     ├── StoreError                     the catalog database cannot do what was asked
     │   └── NotFoundError              no such object, run, event or job (HTTP 404)
     ├── SourceError                    a provider fetch failed or was refused by policy
+    ├── BusyError                      the service's job queue is full (HTTP 429)
+    ├── AuthError                      a request lacks the service's token (HTTP 401)
     └── MissingExtraError              an optional part (plots, serve) is not installed;
                                        the message gives the pip command
 
@@ -120,3 +122,11 @@ class MissingExtraError(OrbitwatchError):
         super().__init__(f"{what} needs the optional extra [{extra}]: "
                          f"pip install 'orbitwatch[{extra}]'")
         self.extra = extra
+
+
+class BusyError(OrbitwatchError):
+    """Too much work is already waiting; try again later (HTTP 429)."""
+
+
+class AuthError(OrbitwatchError):
+    """The request needs the service's API token and did not give it (HTTP 401)."""

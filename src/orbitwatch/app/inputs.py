@@ -26,12 +26,22 @@ def parse_ids(text: str | None, name: str = "ids") -> list[int] | None:
     return ids
 
 
+#: Times orbitwatch computes for: from Sputnik 1 to the end of 2099 (SGP4 from public
+#: element sets means nothing far from their epochs, and deep-space propagation over
+#: centuries takes minutes per object).
+TIME_RANGE = (datetime(1957, 10, 4, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
 def parse_time(text: str | None, name: str = "at", default: datetime | None = None) -> datetime:
     """A UTC time from ISO-8601 text (``now`` allowed); ``default`` (or now) when absent;
-    an InputError naming the parameter otherwise."""
+    an InputError naming the parameter when it is not a time or outside ``TIME_RANGE``."""
     if text is None or not text.strip():
         return default if default is not None else datetime.now(UTC)
     try:
-        return parse_utc(text)
+        t = parse_utc(text)
     except ValueError as exc:
         raise InputError(f"{name}: {exc}")
+    if not TIME_RANGE[0] <= t < TIME_RANGE[1]:
+        raise InputError(f"{name}: {text!r} is outside 1957-10-04 .. 2099-12-31, the times "
+                         "orbitwatch computes for")
+    return t

@@ -12,11 +12,12 @@ Catalog-number ranges left out unless asked (Space-Track's conventions):
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
+import re2
 from sgp4.api import Satrec
 
 from orbitwatch.catalog.store import _ES_COLUMNS, CatalogStore, element_set_from_row
@@ -143,13 +144,28 @@ def take_snapshot(
     return Snapshot(at, element_sets, np.array(ids, dtype=np.int64), types, owners, rcs)
 
 
-def name_pattern(pattern: str) -> re.Pattern:
-    """An object-name pattern: a regular expression, case-insensitive, matched anywhere
-    in the name; an InputError for one that does not compile."""
+#: Longest name pattern accepted (a name is at most a few dozen characters).
+MAX_PATTERN_LENGTH = 200
+
+
+def name_pattern(pattern: str) -> Any:
+    """An object-name pattern: a regular expression (RE2 syntax), case-insensitive,
+    matched anywhere in the name; an InputError for one that does not compile.
+
+    RE2 matches in time linear in the name whatever the pattern, so a pattern such as
+    ``^((.*)*)*X$`` cannot stall a screening or the service (Python's ``re`` backtracks
+    exponentially on it). RE2 has no backreferences or lookarounds."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise InputError(f"name pattern is {len(pattern)} characters long; the limit is "
+                         f"{MAX_PATTERN_LENGTH}")
+    options = re2.Options()
+    options.log_errors = False  # the error is ours to report, in one line
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise InputError(f"name pattern {pattern!r}: {exc}")
+        return re2.compile("(?i)" + pattern, options=options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise InputError(f"name pattern {pattern!r}: {reason} (RE2 syntax: no "
+                         "backreferences or lookarounds)")
 
 
 def elements_named(elements: list[ElementSet], pattern: str) -> list[ElementSet]:

@@ -346,7 +346,7 @@ class CatalogStore:
             clause = "(o.object_name LIKE ? ESCAPE '\\' OR o.object_id = ?"
             params += ["%" + text.replace("%", "\\%").replace("_", "\\_") + "%",
                        text.upper()]
-            if text.isdigit():
+            if text.isascii() and text.isdigit():  # '²' is a digit to isdigit
                 clause += " OR o.norad_cat_id = ?"
                 params.append(int(text))
             where.append(clause + ")")

@@ -330,16 +330,38 @@ cli.add_command(screen_cmd)
 @click.option("--port", type=click.IntRange(1, 65535), default=8737, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes for screening jobs [default: all cores].")
+@click.option("--token", envvar="ORBITWATCH_TOKEN", default=None,
+              help="API token that requests starting work must carry (Authorization: "
+                   "Bearer TOKEN); required when not on loopback [env: ORBITWATCH_TOKEN].")
+@click.option("--allowed-host", "allowed_hosts", multiple=True,
+              help="A host name clients use to reach the service (besides loopback). "
+                   "Repeatable; required with --host 0.0.0.0.")
 @handle_errors
-def serve_cmd(db: Path | None, host: str, port: int, workers: int | None) -> None:
+def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
+              token: str | None, allowed_hosts: tuple[str, ...]) -> None:
     """HTTP API (OpenAPI at /docs) and web UI over the catalog database."""
     try:
         import uvicorn
 
-        from orbitwatch.service.app import create_app
+        from orbitwatch.service.app import LOOPBACK_HOSTS, create_app
     except ImportError:
         raise MissingExtraError("the service (FastAPI, uvicorn)", "serve")
-    app = create_app(db or default_db_path(), workers=workers)
+    hosts = list(LOOPBACK_HOSTS) + list(allowed_hosts)
+    if host not in LOOPBACK_HOSTS:
+        if not token:
+            raise InputError(f"--host {host} exposes the service beyond this machine: give "
+                             "--token (or ORBITWATCH_TOKEN) so that only clients with it "
+                             "can start work")
+        if host in ("0.0.0.0", "::"):
+            if not allowed_hosts:
+                raise InputError(f"--host {host} listens on every interface: name the host "
+                                 "names clients use with --allowed-host")
+        else:
+            hosts.append(host)
+        click.echo(f"orbitwatch: warning: listening on {host}, reachable from other "
+                   "machines; starting work needs the token", err=True)
+    app = create_app(db or default_db_path(), workers=workers, token=token,
+                     allowed_hosts=tuple(hosts))
     click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",
                err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -13,6 +13,12 @@ from orbitwatch.errors import InputError
 REGIMES = ("LEO", "MEO", "GEO", "HEO", "other")
 
 
+#: The largest semi-axis a screening volume may have (km). Conjunction volumes are km to
+#: tens of km (SOCRATES 5 km, CSpOC's GEO boxes 30-50 km); work grows with the volume, and
+#: beyond a few hundred km every pair of a shell is a candidate.
+MAX_SEMI_AXIS_KM = 200.0
+
+
 @dataclass(frozen=True, slots=True)
 class ScreeningVolume:
     """Semi-axes in km along the primary's radial, in-track and cross-track directions."""
@@ -25,6 +31,9 @@ class ScreeningVolume:
         axes = (self.radial_km, self.in_track_km, self.cross_track_km)
         if not all(np.isfinite(a) and a > 0 for a in axes):
             raise InputError(f"screening volume semi-axes must be positive km, got {axes}")
+        if max(axes) > MAX_SEMI_AXIS_KM:
+            raise InputError(f"screening volume semi-axis {max(axes):g} km is beyond the "
+                             f"limit of {MAX_SEMI_AXIS_KM:g} km")
 
     @classmethod
     def sphere(cls, radius_km: float) -> ScreeningVolume:

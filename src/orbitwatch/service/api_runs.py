@@ -18,7 +18,7 @@ from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
 from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.screening.runs import list_runs
-from orbitwatch.service.params import ERROR_RESPONSES, csv_text, parse_ids, utc_param
+from orbitwatch.service.params import ERROR_RESPONSES, ErrorMessage, csv_text, parse_ids, utc_param
 from orbitwatch.service.state import ServiceState, service_state
 
 router = APIRouter(tags=["screening"], responses=ERROR_RESPONSES)
@@ -48,7 +48,11 @@ class RunRequest(BaseModel):
                                        description="leave out element sets older (days)")
 
 
-@router.post("/runs", status_code=202)
+@router.post("/runs", status_code=202, responses={
+    401: {"model": ErrorMessage, "description": "The service has a token and the request "
+          "did not carry it"},
+    429: {"model": ErrorMessage, "description": "Too many screening jobs queued or running"},
+})
 def start_run(state: State, body: RunRequest) -> dict[str, Any]:
     """Start a screening run in the background; poll ``/api/jobs/{job_id}``."""
     start = utc_param(body.at)

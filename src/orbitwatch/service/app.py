@@ -8,6 +8,7 @@ where, unknown objects or runs 404; a malformed request never gets a 500.
 
 from __future__ import annotations
 
+import hmac
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from orbitwatch._version import __version__
 from orbitwatch.catalog import CatalogStore
-from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError
+from orbitwatch.errors import BusyError, InputError, NotFoundError, OrbitwatchError
 from orbitwatch.service.api_access import router as access_router
 from orbitwatch.service.api_catalog import router as catalog_router
 from orbitwatch.service.api_runs import router as runs_router
@@ -28,8 +30,21 @@ from orbitwatch.service.state import ServiceState
 STATIC = Path(str(resources.files("orbitwatch.service").joinpath("static")))
 
 
-def create_app(db_path: Path, *, workers: int | None = None) -> FastAPI:
-    """The orbitwatch API and web UI over the catalog database at ``db_path``."""
+#: Host names the service answers to unless told more: loopback only, so that a web page
+#: elsewhere cannot reach it through DNS rebinding.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def create_app(db_path: Path, *, workers: int | None = None, token: str | None = None,
+               allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
+               max_waiting_jobs: int = 4) -> FastAPI:
+    """The orbitwatch API and web UI over the catalog database at ``db_path``.
+
+    ``token``: when given, every request that starts work or changes data (any method
+    but GET, HEAD, OPTIONS) must carry ``Authorization: Bearer <token>``. Requests
+    whose Host header is not in ``allowed_hosts`` get 400. At most
+    ``max_waiting_jobs`` screening jobs wait or run at once (then 429)."""
     app = FastAPI(
         title="orbitwatch",
         version=__version__,
@@ -40,7 +55,24 @@ def create_app(db_path: Path, *, workers: int | None = None) -> FastAPI:
     )
     with CatalogStore(db_path):  # creates the schema once, before readers arrive
         pass
-    app.state.ow = ServiceState(db_path, JobManager(db_path, workers=workers))
+    app.state.ow = ServiceState(db_path, JobManager(db_path, workers=workers,
+                                                    max_waiting=max_waiting_jobs))
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+
+    @app.middleware("http")
+    async def _token(request: Request, call_next):
+        if token and request.method not in _SAFE_METHODS:
+            given = request.headers.get("authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return JSONResponse({"detail": "this request starts work or changes data: "
+                                     "give the service's token (Authorization: Bearer ...)"},
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return await call_next(request)
+
+    @app.exception_handler(BusyError)
+    async def _busy(_: Request, exc: BusyError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429,
+                            headers={"Retry-After": "60"})
 
     @app.exception_handler(InputError)
     async def _bad_input(_: Request, exc: InputError) -> JSONResponse:

@@ -17,7 +17,7 @@ from typing import Any
 
 from orbitwatch.app.screening import ScreeningRequest, run_screening
 from orbitwatch.catalog import CatalogStore
-from orbitwatch.errors import OrbitwatchError
+from orbitwatch.errors import BusyError, OrbitwatchError
 
 
 @dataclass
@@ -38,17 +38,24 @@ class Job:
 class JobManager:
     """Screening jobs of one service; at most ``max_running`` at a time."""
 
-    def __init__(self, db_path: Path, max_running: int = 1, workers: int | None = None):
+    def __init__(self, db_path: Path, max_running: int = 1, workers: int | None = None,
+                 max_waiting: int = 4):
         self.db_path = db_path
         self.workers = workers
+        self.max_waiting = max_waiting  # jobs queued or running at once
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(max_running)
 
     def submit(self, request: ScreeningRequest) -> Job:
-        """Start a job (the request was validated when it was made)."""
+        """Start a job (the request was validated when it was made); a BusyError when
+        ``max_waiting`` jobs are already queued or running."""
         with self._lock:
+            waiting = sum(j.state in ("queued", "running") for j in self._jobs.values())
+            if waiting >= self.max_waiting:
+                raise BusyError(f"{waiting} screening jobs are queued or running (the limit "
+                                f"is {self.max_waiting}); try again when one has ended")
             job = Job(next(self._ids), request.describe())
             self._jobs[job.job_id] = job
         threading.Thread(target=self._run, args=(job, request), daemon=True).start()
