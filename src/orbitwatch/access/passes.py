@@ -23,10 +23,8 @@ block (python-sgp4 holds the GIL).
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,6 +42,7 @@ from orbitwatch.access.kernels import hermite_look_angles, sidereal_line
 from orbitwatch.access.sites import Site
 from orbitwatch.core.constants import EARTH_ROTATION_RAD_S
 from orbitwatch.core.orbit import semi_major_axis_km, specific_angular_momentum_km2_s
+from orbitwatch.core.processes import worker_pool
 from orbitwatch.core.search import bisect_sign_change, golden_section_max
 from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms, split_jd_after
 from orbitwatch.errors import InputError
@@ -122,8 +121,7 @@ def find_passes(elements: Sequence[ElementSet], sites: Sequence[Site], start: da
     if workers == 1:
         outs = [_block_passes(*x) for x in args]
     else:
-        mp = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=mp) as pool:
+        with worker_pool(workers) as pool:
             outs = list(pool.map(_block_passes_packed, args))
     passes = np.concatenate([o[0] for o in outs]) if outs else np.zeros(0, PASS_DTYPE)
     failed: dict[int, int] = {}

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from sgp4.api import SatrecArray
 
+from orbitwatch.core.processes import worker_pool
 from orbitwatch.core.time import split_jd_after
 from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.sgp4_batch import DIVERGED, flag_implausible
@@ -229,9 +228,7 @@ def run_chunks(
             if progress:
                 progress(k + 1, len(bounds))
         return outputs
-    mp = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=mp, initializer=_init_worker,
-                             initargs=args) as pool:
+    with worker_pool(workers, _init_worker, args) as pool:
         for k, out in enumerate(pool.map(_run_chunk, bounds)):
             outputs.append(out)
             if progress:

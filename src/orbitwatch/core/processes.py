@@ -1,0 +1,73 @@
+"""Worker processes that never outlive their parent and never need the caller's script.
+
+Screening and pass prediction run in a ``spawn`` process pool (python-sgp4 holds the
+GIL). Two things go wrong with a plain pool: killed with SIGKILL (or SIGTERM without
+clean-up), the parent leaves its workers running, hundreds of MB each, for as long as
+their chunk takes; and a caller whose main module is not a file (``python - <
+script.py``, a notebook cell run as a script) hangs or breaks the pool, because spawned
+children try to re-import it. Here each worker asks the kernel to kill it when its
+parent dies (Linux ``PR_SET_PDEATHSIG``; elsewhere it checks the parent at start), and
+the pool starts without a main module to import when there is none on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent_pid: int) -> None:
+    """In a worker: be killed with the parent (Linux), or stop now if it is gone."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _start_worker(parent_pid: int, initializer: Callable[..., None] | None,
+                  initargs: tuple) -> None:
+    _die_with(parent_pid)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def _main_not_reimported() -> Iterator[None]:
+    """Hide ``__main__.__file__`` while the pool runs when it names no file on disk
+    (standard input, ``-c``): spawned workers then skip re-importing the caller's main
+    module, which they do not need (everything they run lives in orbitwatch)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    hide = (main is not None and getattr(main, "__spec__", None) is None and path is not None
+            and not Path(path).is_file())
+    if hide:
+        del main.__file__
+    try:
+        yield
+    finally:
+        if hide:
+            main.__file__ = path
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
+                initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """A ``spawn`` process pool of ``workers`` whose processes die with this one."""
+    context = multiprocessing.get_context("spawn")
+    with _main_not_reimported(), ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker,
+            initargs=(os.getpid(), initializer, initargs)) as pool:
+        yield pool

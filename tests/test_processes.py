@@ -1,0 +1,73 @@
+"""Worker processes die with their parent, and the Python API works from a script that
+has no file (standard input)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.service_helpers import synthetic_db
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        out |= {int(x) for x in text.split()}
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_when_the_screening_is_killed(tmp_path: Path):
+    db = synthetic_db(tmp_path, objects=15_000)  # chunks of several seconds each
+    proc = subprocess.Popen([sys.executable, "-m", "orbitwatch", "screen", "--db", str(db),
+                             "--at", "2026-01-01T00:00:00Z", "--days", "3", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)  # until the pool has started both workers
+        workers = _children(proc.pid)
+    assert len(workers) >= 2, "the screening should have started its workers"
+    time.sleep(3.0)  # into their first chunks
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # the kernel kills them with the parent; without that they finish their chunk first
+    deadline = time.monotonic() + 2.0
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "workers outlived their parent"
+
+
+def test_python_api_from_standard_input(tmp_path: Path):
+    """``python - < script.py``: spawned workers cannot re-import a main module that is
+    not a file; the run must complete, not hang."""
+    db = synthetic_db(tmp_path, objects=800)
+    script = f"""
+import orbitwatch
+from datetime import datetime, UTC, timedelta
+with orbitwatch.CatalogStore({str(db)!r}) as store:
+    snap = orbitwatch.take_snapshot(store, datetime(2026, 1, 1, tzinfo=UTC))
+r = orbitwatch.screen(snap, duration=timedelta(hours=12),
+                      settings=orbitwatch.EngineSettings(workers=2, chunk_s=3 * 3600))
+print("events", len(r.events))
+"""
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("events ")
