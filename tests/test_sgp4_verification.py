@@ -52,7 +52,9 @@ def test_every_verification_case_matches_tcppver_and_error_sequence() -> None:
     errors_seen = []
     compared = 0
     for (line1, line2, (start, stop, step)), (number, rows) in zip(sets, expected, strict=True):
-        es = parse_tle_lines(line1, line2, checksum_policy="ignore")
+        # the set holds orbits no catalog load would accept (perigee below ground), on
+        # purpose: they test SGP4's error codes
+        es = parse_tle_lines(line1, line2, checksum_policy="ignore", check_values=False)
         assert es.norad_cat_id == number
         sat = satrec_from_elements(es)
         tsince = np.array([r[0] for r in rows])

@@ -89,9 +89,9 @@ class ElementSet:
 #: Bounds of the values an SGP4 element set can have, whatever format it came in. Mean
 #: motion: the public catalogs hold 0.0196 to 16.6 rev/day; 0.001 rev/day is an orbit of
 #: 1.4 million km, at the edge of the Earth's sphere of influence, 20 rev/day is below
-#: the surface. Epochs: from Sputnik 1 to 2100.
+#: the surface. Epochs: the years a TLE can write (1957-2056) and OMM's beyond, to 2099.
 MEAN_MOTION_RANGE_REV_DAY = (0.001, 20.0)
-EPOCH_RANGE = (datetime(1957, 10, 4, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+EPOCH_RANGE = (datetime(1957, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 MAX_COUNTER = 999_999_999  # ELEMENT_SET_NO, REV_AT_EPOCH
 _ANGLES = (("inclination", "INCLINATION", 180.0), ("ra_of_asc_node", "RA_OF_ASC_NODE", 360.0),
            ("arg_of_pericenter", "ARG_OF_PERICENTER", 360.0),
@@ -141,7 +141,7 @@ def value_problem(es: ElementSet) -> tuple[str, str] | None:
                                 f"(ECCENTRICITY {es.eccentricity!r} at MEAN_MOTION "
                                 f"{es.mean_motion!r} rev/day)")
     if not EPOCH_RANGE[0] <= es.epoch < EPOCH_RANGE[1]:
-        return "EPOCH", f"EPOCH {format_epoch(es.epoch)} is outside 1957-10-04 .. 2099"
+        return "EPOCH", f"EPOCH {format_epoch(es.epoch)} is outside 1957 .. 2099"
     if not 0 <= es.ephemeris_type <= 9:
         return "EPHEMERIS_TYPE", f"EPHEMERIS_TYPE {es.ephemeris_type} is not one digit (0..9)"
     for attr, key in (("element_set_no", "ELEMENT_SET_NO"), ("rev_at_epoch", "REV_AT_EPOCH")):

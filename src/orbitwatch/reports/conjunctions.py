@@ -17,7 +17,7 @@ import numpy as np
 
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.time import iso_ms
-from orbitwatch.risk.covariance_model import MODEL_NAME, assumed_sigma_rtn_m, model_key
+from orbitwatch.risk.covariance_model import MODEL_NAME, TLE_MODEL, model_key
 from orbitwatch.risk.events import band, events_risk
 from orbitwatch.risk.hbr import Radius, radius_of
 from orbitwatch.screening.results import ScreeningResult
@@ -59,19 +59,24 @@ def risk_report(result: ScreeningResult, *, sort: str = "maxprob",
     known = np.isfinite(ev["r1_km"]).all(axis=1) & np.isfinite(ev["r2_km"]).all(axis=1)
     ev = ev[known]
     n = len(ev)
+    # per object once (the model entry, the radius), then per event by index
+    n_obj = len(o)
+    obj_keys = [model_key(str(o.regime[k]), float(o.perigee_km[k])) for k in range(n_obj)]
+    obj_radii = [radius_of(int(o.norad_cat_id[k]), o.object_type[k],
+                           None if np.isnan(o.rcs_m2[k]) else float(o.rcs_m2[k]), cara_hbr)
+                 for k in range(n_obj)]
+    key_names = sorted(set(obj_keys))
+    key_of = np.array([key_names.index(k) for k in obj_keys], np.int64)
+    sigma0 = np.array([TLE_MODEL[k][0] for k in key_names]).reshape(-1, 3)
+    growth = np.array([TLE_MODEL[k][1] for k in key_names]).reshape(-1, 3)
+    metres = np.array([r.metres for r in obj_radii])
     sigma = np.zeros((2, n, 3))
-    keys: list[list[str]] = [[], []]
-    radii: list[list[Radius]] = [[], []]
     for side in (0, 1):
-        idx = ev[f"idx_{side + 1}"]
-        for k, row in zip(idx.tolist(), range(n), strict=True):
-            key = model_key(str(o.regime[k]), float(o.perigee_km[k]))
-            keys[side].append(key)
-            sigma[side, row] = assumed_sigma_rtn_m(key, ev[f"dse_{side + 1}_days"][row])
-            rcs = float(o.rcs_m2[k])
-            radii[side].append(radius_of(int(o.norad_cat_id[k]), o.object_type[k],
-                                         rcs if rcs == rcs else None, cara_hbr))
-    hbr = np.array([a.metres + b.metres for a, b in zip(*radii, strict=True)])
+        idx = ev[f"idx_{side + 1}"].astype(np.int64)
+        days = np.abs(ev[f"dse_{side + 1}_days"])[:, None]
+        sigma[side] = sigma0[key_of[idx]] + growth[key_of[idx]] * days
+    i1, i2 = ev["idx_1"].astype(np.int64), ev["idx_2"].astype(np.int64)
+    hbr = metres[i1] + metres[i2]
     risk = events_risk(ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"],
                        sigma[0], sigma[1], hbr)
     rows, states = [], []
@@ -92,9 +97,9 @@ def risk_report(result: ScreeningResult, *, sort: str = "maxprob",
             "PC_BAND": band(float(risk.pc[row])),
             "PC_METHOD": "FOSTER-1992",
             "PC_2D_DOUBTFUL": bool(risk.two_d_doubtful[row]),
-            "COVARIANCE": f"assumed: {MODEL_NAME} ({keys[0][row]}/{keys[1][row]})",
+            "COVARIANCE": f"assumed: {MODEL_NAME} ({obj_keys[k1]}/{obj_keys[k2]})",
             "HBR_M": float(hbr[row]),
-            "HBR_SOURCE": f"{radii[0][row].source} + {radii[1][row].source}",
+            "HBR_SOURCE": f"{obj_radii[k1].source} + {obj_radii[k2].source}",
             "OWNER_1": o.owner[k1],
             "OWNER_2": o.owner[k2],
         })

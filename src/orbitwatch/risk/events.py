@@ -18,7 +18,7 @@ from orbitwatch.risk.covariance_model import SOCRATES_SHAPE_RTN_M
 from orbitwatch.risk.encounter import encounter_planes
 from orbitwatch.risk.maxpc import max_pc_over_scale
 from orbitwatch.risk.montecarlo import two_d_unreliable
-from orbitwatch.risk.pc2d import pc_circle
+from orbitwatch.risk.pc2d import pc_circle_many
 
 #: CARA's colour bands of Pc.
 RED, YELLOW = 1e-4, 1e-7
@@ -37,30 +37,28 @@ def _eci_cov_from_rtn_sigma(r: np.ndarray, v: np.ndarray, sigma: np.ndarray) -> 
     return np.einsum("nki,nk,nkj->nij", basis, sigma**2, basis)
 
 
-def pc_small_disk(miss: np.ndarray, c2: np.ndarray, hbr: float) -> float:
-    """Pc with the density taken as constant over the disk (Chan's leading term), when the
-    disk is small against the uncertainty; else the exact quadrature."""
-    vals = np.linalg.eigvalsh(c2)
-    if vals.min() > 0 and hbr < 0.01 * math.sqrt(vals.min()):
-        inv = np.linalg.inv(c2)
-        d2 = float(miss @ inv @ miss)
-        return math.pi * hbr**2 * math.exp(-0.5 * d2) / (2 * math.pi * math.sqrt(np.linalg.det(c2)))
-    return pc_circle(miss, c2, hbr)
-
-
-def max_pc_fast(miss: np.ndarray, shape: np.ndarray, hbr: float) -> tuple[float, float]:
-    """Maximum Pc over the size of covariance ``shape`` and the scale k at it.
+def max_pc_many(miss: np.ndarray, shape: np.ndarray, hbr: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum Pc over the size of covariance ``shape`` (n, 2, 2) and the scale k at it,
+    for n encounters (``miss`` (n, 2), ``hbr`` (n,)).
 
     For a disk small against the miss distance the maximum is closed-form (Alfriend et al.
     1999, Space Debris 1(1)): k^2 = m' S^-1 m / 2 and Pc_max = R^2 / (e sqrt(det S) m' S^-1 m);
-    otherwise the numerical maximum."""
-    m = float(np.linalg.norm(miss))
-    if hbr < 0.05 * m:
-        d2 = float(miss @ np.linalg.inv(shape) @ miss)
-        pc = hbr**2 / (math.e * math.sqrt(np.linalg.det(shape)) * d2)
-        return min(pc, 1.0), math.sqrt(d2 / 2.0)
-    best = max_pc_over_scale(miss, shape, hbr)
-    return best.pc, best.scale
+    otherwise the numerical maximum, event by event."""
+    n = len(miss)
+    pc, scale = np.full(n, np.nan), np.full(n, np.nan)
+    distance = np.linalg.norm(miss, axis=1)
+    closed = hbr < 0.05 * distance
+    if closed.any():
+        inv = np.linalg.inv(shape[closed])
+        d2 = np.einsum("ni,nij,nj->n", miss[closed], inv, miss[closed])
+        pc[closed] = np.minimum(
+            hbr[closed] ** 2 / (math.e * np.sqrt(np.linalg.det(shape[closed])) * d2), 1.0)
+        scale[closed] = np.sqrt(d2 / 2.0)
+    for k in np.flatnonzero(~closed & np.isfinite(distance)):
+        best = max_pc_over_scale(miss[k], shape[k], float(hbr[k]))
+        pc[k], scale[k] = best.pc, best.scale
+    return pc, scale
 
 
 @dataclass(slots=True)
@@ -82,6 +80,7 @@ def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> Ev
     shape = (_eci_cov_from_rtn_sigma(r1, v1, shape_sigma)
              + _eci_cov_from_rtn_sigma(r2, v2, shape_sigma))
     n = len(r1)
+    hbr = np.broadcast_to(np.asarray(hbr_m, float), (n,))
     pc = np.full(n, np.nan)
     max_pc = np.full(n, np.nan)
     dilution = np.full(n, np.nan)
@@ -90,16 +89,13 @@ def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> Ev
     if len(idx):
         miss, c2, _ = encounter_planes(r1[idx], v1[idx], r2[idx], v2[idx], cov[idx])
         _, s2, _ = encounter_planes(r1[idx], v1[idx], r2[idx], v2[idx], shape[idx])
-        for k, e in enumerate(idx):
-            hbr = float(np.asarray(hbr_m, float)[e])
-            pc[e] = pc_small_disk(miss[k], c2[k], hbr)
-            max_pc[e], scale = max_pc_fast(miss[k], s2[k], hbr)
-            dilution[e] = scale * SOCRATES_SHAPE_RTN_M[1] / 1000.0
+        pc[idx] = pc_circle_many(miss, c2, hbr[idx])
+        max_pc[idx], scale = max_pc_many(miss, s2, hbr[idx])
+        dilution[idx] = scale * SOCRATES_SHAPE_RTN_M[1] / 1000.0
     speed = np.linalg.norm(v2 - v1, axis=1)
     along = (v2 - v1) / np.where(speed > 0, speed, 1.0)[:, None]
     sigma_along = np.sqrt(np.einsum("ni,nij,nj->n", along, cov, along))
     period = 2 * np.pi * np.sqrt(np.linalg.norm(r1, axis=1) ** 3 / MU_M3_S2)
-    doubtful = np.array([two_d_unreliable(float(a), float(b), float(c))
-                         for a, b, c in zip(speed, sigma_along, period, strict=True)], bool)
+    doubtful = two_d_unreliable(speed, sigma_along, period)
     return EventRisk(pc, max_pc, dilution, speed, doubtful)
 

@@ -77,10 +77,13 @@ def pc_monte_carlo(r1, v1, cov1, r2, v2, cov2, hbr_m: float, *, half_window_s: f
     return MonteCarloPc(hits / draws, float(low), float(high), hits, draws)
 
 
-def two_d_unreliable(rel_speed_m_s: float, sigma_along_m: float, period_s: float) -> bool:
+def two_d_unreliable(rel_speed_m_s, sigma_along_m, period_s):
     """Whether the 2D method's short-encounter assumption is doubtful: the time to cross
     +-5 sigma of the uncertainty along the relative velocity exceeds 1/20 of an orbit
-    (the motion then bends within the encounter), or the relative speed is under 100 m/s."""
-    if rel_speed_m_s < 100.0:
-        return True
-    return 10.0 * sigma_along_m / rel_speed_m_s > period_s / 20.0
+    (the motion then bends within the encounter), or the relative speed is under 100 m/s.
+    Scalars give a bool, arrays an array of bools."""
+    speed = np.asarray(rel_speed_m_s, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = 10.0 * np.asarray(sigma_along_m, float) / speed
+    doubtful = (speed < 100.0) | (crossing > np.asarray(period_s, float) / 20.0)
+    return bool(doubtful) if doubtful.ndim == 0 else doubtful

@@ -124,3 +124,61 @@ def pc_foster(r1, v1, cov1, r2, v2, cov2, hbr: float, shape: str = "circle") -> 
         return math.nan
     plane = encounter_plane(r1, v1, r2, v2, np.asarray(cov1)[:3, :3] + np.asarray(cov2)[:3, :3])
     return pc_in_region(plane.miss, plane.covariance, hbr, shape)
+
+
+#: Gauss-Legendre nodes for :func:`pc_circle_many`: on the angle theta with u = R sin
+#: theta the strip integrand is smooth (no square-root end points), and 64 nodes reach a
+#: relative 1e-9 against :func:`pc_circle` wherever both 1-sigmas exceed R / 4.
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
+#: Below this ratio of the smaller 1-sigma to the radius, the Gaussian is too narrow for
+#: fixed nodes over the disk: those events go to the adaptive :func:`pc_circle`.
+_NARROW = 0.25
+
+
+def _interval_masses(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """P(lo < X < hi) for standard normal X, elementwise, without tail cancellation."""
+    upper = special.ndtr(-lo) - special.ndtr(-hi)  # both in the upper tail
+    lower = special.ndtr(hi) - special.ndtr(lo)  # both in the lower tail
+    middle = 1.0 - special.ndtr(lo) - special.ndtr(-hi)
+    return np.where(lo >= 0.0, upper, np.where(hi <= 0.0, lower, middle))
+
+
+def pc_circle_many(miss: np.ndarray, cov2: np.ndarray, hbr: np.ndarray) -> np.ndarray:
+    """:func:`pc_circle` of n encounters at once: ``miss`` (n, 2), ``cov2`` (n, 2, 2),
+    ``hbr`` (n,), one length unit. Fixed Gauss-Legendre quadrature over the disk (outer
+    integral along the axis of larger spread, inner in closed form), vectorised over the
+    events; events whose Gaussian is narrow against the disk use the adaptive scalar
+    quadrature. Rows with a NaN input give NaN."""
+    miss = np.asarray(miss, float).reshape(-1, 2)
+    cov2 = np.asarray(cov2, float).reshape(-1, 2, 2)
+    hbr = np.broadcast_to(np.asarray(hbr, float), (len(miss),))
+    n = len(miss)
+    out = np.full(n, np.nan)
+    finite = np.isfinite(miss).all(axis=1) & np.isfinite(cov2).all(axis=(1, 2)) & (hbr >= 0)
+    out[finite & (hbr == 0.0)] = 0.0
+    rows = np.flatnonzero(finite & (hbr > 0.0))
+    if not len(rows):
+        return out
+    vals, vecs = np.linalg.eigh(0.5 * (cov2[rows] + cov2[rows].transpose(0, 2, 1)))
+    vals = np.maximum(vals, EIGEN_FLOOR * np.maximum(vals.max(axis=1, keepdims=True), 0.0)
+                      + 1e-300)
+    m = np.einsum("nji,nj->ni", vecs, miss[rows])  # miss in the principal axes
+    # eigh sorts ascending: column 1 has the larger spread (outer), column 0 the inner
+    s_out, s_in = np.sqrt(vals[:, 1]), np.sqrt(vals[:, 0])
+    m_out, m_in = m[:, 1], m[:, 0]
+    r = hbr[rows]
+    narrow = s_in < _NARROW * r
+    wide = ~narrow
+    theta = 0.5 * np.pi * _GL_NODES  # nodes on [-pi/2, pi/2]
+    u = r[wide, None] * np.sin(theta)[None, :]
+    half = r[wide, None] * np.cos(theta)[None, :]
+    density = np.exp(-0.5 * ((u - m_out[wide, None]) / s_out[wide, None]) ** 2) / (
+        s_out[wide, None] * math.sqrt(2.0 * math.pi))
+    strip = _interval_masses((-half - m_in[wide, None]) / s_in[wide, None],
+                             (half - m_in[wide, None]) / s_in[wide, None])
+    # du = r cos(theta) d(theta); d(theta) = pi/2 d(node)
+    integral = (density * strip * half * _GL_WEIGHTS[None, :]).sum(axis=1) * (0.5 * np.pi)
+    out[rows[wide]] = np.clip(integral, 0.0, 1.0)
+    for k in np.flatnonzero(narrow):
+        out[rows[k]] = pc_circle(miss[rows[k]], cov2[rows[k]], float(r[k]))
+    return out
