@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 from sgp4.api import Satrec, SatrecArray
 
-G0_KM_S2 = 398600.4418 / 6378.137**2
+from orbitwatch.core.constants import EARTH_RADIUS_KM, MU_KM3_S2
+
+G0_KM_S2 = MU_KM3_S2 / EARTH_RADIUS_KM**2
 
 
 def reference_events(satrecs: list[Satrec], jd0: float, fr0: float, window_s: float,
@@ -24,7 +26,8 @@ def reference_events(satrecs: list[Satrec], jd0: float, fr0: float, window_s: fl
     t = np.arange(n_t) * step_s
     err, r, v = SatrecArray(satrecs).sgp4(np.full(n_t, jd0), fr0 + t / 86400.0)
     ii, jj = np.triu_indices(n, 1)
-    bad_pair = (err[ii] != 0).any(axis=1) | (err[jj] != 0).any(axis=1)
+    bad = (err != 0).any(axis=1)  # per object: indexing err by pair took 6 GB
+    bad_pair = bad[ii] | bad[jj]
     ii, jj = ii[~bad_pair], jj[~bad_pair]
     slack = threshold_km + 0.5 * 2 * G0_KM_S2 * step_s**2
     f_prev = None
