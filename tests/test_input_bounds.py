@@ -203,3 +203,50 @@ def test_export_writes_every_number_its_format_can_hold_and_names_the_rest(tmp_p
     assert {e.norad_cat_id for e in parse_tle(out.read_text()).records} == {
         25544, 85000, 270001, 339_999}
     assert "2 element set(s) not written" in r.stderr and "340000, 123456789" in r.stderr
+
+
+def _cdm_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = (Path(__file__).parent / "fixtures" / "cdm_minimal.kvn").read_text()
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_risk_batch_survives_absurd_states_and_refuses_negative_variances(tmp_path: Path):
+    good = _cdm_with(tmp_path, "good.cdm", "COMMENT written", "COMMENT HBR = 10 written")
+    huge = _cdm_with(tmp_path, "huge.cdm", "X = 7000.0 [km]", "X = 1e308 [km]")
+    negative = _cdm_with(tmp_path, "neg.cdm", "CR_R = 100.0", "CR_R = -100.0")
+    result = CliRunner().invoke(cli, ["risk", "--hbr", "10", "--format", "json", str(good),
+                                      str(huge), str(negative)])
+    assert result.exit_code == 2
+    rows = json.loads(result.stdout)
+    assert rows and {r["file"] for r in rows} == {str(good)}  # the good file's results stay
+    assert "huge.cdm, OBJECT1: X, Y, Z put the object 1e+308 km" in result.stderr
+    assert "neg.cdm, OBJECT1: negative variance (CR_R = -100" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_tle_day_366_of_a_common_year_is_a_reject():
+    es = synthesize(1, seed=1, epoch=T0)[0].elements
+    _, l1, l2 = write_tle([es]).splitlines()
+    day366 = l1[:18] + "25366.50000000" + l1[32:68]
+    day366 += str(sum(int(c) if c.isdigit() else (c == "-") for c in day366) % 10)
+    result = parse_tle(f"{day366}\n{l2}\n", source="d.tle")
+    assert not result.records and result.rejects[0].field == "EPOCH"
+    assert "not a leap year" in result.rejects[0].reason
+    leap = day366.replace("25366", "24366", 1)[:68]
+    leap += str(sum(int(c) if c.isdigit() else (c == "-") for c in leap) % 10)
+    assert parse_tle(f"{leap}\n{l2}\n").records[0].epoch.date().isoformat() == "2024-12-31"
+
+
+def test_writers_refuse_values_no_format_can_hold():
+    from dataclasses import replace
+
+    from orbitwatch.errors import FileFormatError, TLEWriteError
+
+    es = replace(synthesize(1, seed=1, epoch=T0)[0].elements, bstar=float("inf"))
+    with pytest.raises(FileFormatError, match="BSTAR is inf"):
+        write_omm([es], "json")
+    with pytest.raises(TLEWriteError, match="BSTAR is not a finite number"):
+        write_tle([es])

@@ -118,6 +118,15 @@ def one_line(text: str) -> str:
     return "".join("\ufffd" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
 
 
+def non_finite_field(es: ElementSet) -> str | None:
+    """The OMM keyword of the first value of ``es`` that is not a finite number, or None:
+    what no writer can put in a TLE, JSON (which has no NaN or Infinity) or XML."""
+    for attr, key in _FLOAT_FIELDS:
+        if not math.isfinite(getattr(es, attr)):
+            return key
+    return None
+
+
 def value_problem(es: ElementSet) -> tuple[str, str] | None:
     """The first value of ``es`` that no SGP4 element set can have, as (OMM keyword,
     reason), or None. Every reader checks this, so that NaN, infinities and values out

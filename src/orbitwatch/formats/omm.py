@@ -25,6 +25,7 @@ from orbitwatch.formats.elements import (
     ElementSet,
     ParseResult,
     Reject,
+    non_finite_field,
     one_line,
     value_problem,
 )
@@ -384,9 +385,19 @@ def omm_fields(es: ElementSet) -> dict[str, Any]:
     return out
 
 
+def _check_finite(elements: list[ElementSet]) -> None:
+    for es in elements:
+        key = non_finite_field(es)
+        if key:
+            raise FileFormatError(f"element set of {es.norad_cat_id}: {key} is "
+                                  f"{getattr(es, KEYWORDS[key])!r}, which OMM cannot hold")
+
+
 def write_omm_json(elements: Iterable[ElementSet]) -> str:
     """JSON array with CelesTrak's keys and numeric values."""
-    return json.dumps([omm_fields(es) for es in elements], indent=1) + "\n"
+    elements = list(elements)
+    _check_finite(elements)
+    return json.dumps([omm_fields(es) for es in elements], indent=1, allow_nan=False) + "\n"
 
 
 def write_omm_csv(elements: Iterable[ElementSet]) -> str:

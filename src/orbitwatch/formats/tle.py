@@ -8,6 +8,7 @@ CelesTrak "NORAD Two-Line Element Set Format" and Space-Track's Alpha-5 notes.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from orbitwatch.formats.elements import (
     ElementSet,
     ParseResult,
     Reject,
+    non_finite_field,
     one_line,
     value_problem,
 )
@@ -192,6 +194,8 @@ def _epoch_from_field(text: str) -> datetime:
     day_of_year = int(day_str)
     if not 1 <= day_of_year <= 366:
         raise ValueError(f"day of year {day_of_year} is outside 1..366")
+    if day_of_year == 366 and not calendar.isleap(year):
+        raise ValueError(f"day of year 366 in {year}, which is not a leap year")
     # 1e-8 day is exactly 864 microseconds, so the epoch is exact in microseconds.
     us = int(frac_str.ljust(8, "0")[:8]) * 864
     return datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day_of_year - 1, microseconds=us)
@@ -429,8 +433,13 @@ def format_tle(es: ElementSet, *, name_line: bool = True) -> list[str]:
 
     Values are rounded half up to each field's resolution; eccentricity is truncated to
     7 digits, as CelesTrak renders it.
-    Raises :class:`TLEWriteError` for catalog numbers above 339,999.
+    Raises :class:`TLEWriteError` for catalog numbers above 339,999 and values that are
+    not finite.
     """
+    bad = non_finite_field(es)
+    if bad:
+        raise TLEWriteError(f"element set of {es.norad_cat_id}: {bad} is not a finite "
+                            "number and has no TLE form")
     satnum = alpha5_encode(es.norad_cat_id)
     ndot = _round_half_up(es.mean_motion_dot, 8)
     ndot_text = f"{abs(ndot):.8f}"[1:]

@@ -106,7 +106,8 @@ def cdm_risk_rows(cdm: Cdm, hbr_m: float | None = None) -> list[dict]:
 
 
 def cdm_files_risk(paths: list[Path], hbr_m: float | None = None) -> CdmRisk:
-    """Rows for every readable CDM; a bad file is reported and the rest go on."""
+    """Rows for every readable CDM; a bad file is reported and the rest go on (a value
+    that breaks a method's numerics is that file's error, not the batch's)."""
     rows, errors = [], []
     for path in paths:
         try:
@@ -114,4 +115,7 @@ def cdm_files_risk(paths: list[Path], hbr_m: float | None = None) -> CdmRisk:
             rows += cdm_risk_rows(cdm, hbr_m)
         except InputError as err:
             errors.append(str(err))
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError) as err:
+            errors.append(f"{path}: no Pc could be computed from its values "
+                          f"({type(err).__name__}: {err})")
     return CdmRisk(rows, errors)
