@@ -19,7 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from orbitwatch.core.time import format_epoch, us_to_datetime
-from orbitwatch.errors import StoreError
+from orbitwatch.errors import InputError, StoreError
 from orbitwatch.formats.elements import ElementSet, Reject
 from orbitwatch.formats.satcat import SatcatRecord
 
@@ -163,9 +163,25 @@ def _pause_before_commit() -> None:
 class CatalogStore:
     """A catalog database file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, create: bool = True,
+                 read_only: bool = False) -> None:
+        """Open the catalog at ``path`` (default: the user's). ``create=False``: an
+        InputError when there is no database there (a mistyped ``--db`` must not make an
+        empty one). ``read_only=True``: open it for reading only (works on read-only
+        files); nothing may be written through it."""
         self.path = Path(path) if path is not None else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        if (not create or read_only) and not self.path.is_file():
+            raise InputError(f"{self.path}: no catalog database there (check --db or "
+                             "ORBITWATCH_HOME, or load a catalog first: orbitwatch catalog "
+                             "load FILE)")
+        if read_only:
+            self._open_read_only()
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot create its folder ({err.strerror})")
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -174,8 +190,26 @@ class CatalogStore:
             self.conn.executescript(_SCHEMA)
             self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                               (str(SCHEMA_VERSION),))
+        except sqlite3.OperationalError as err:
+            if "readonly" in str(err) or "read-only" in str(err):
+                self.conn.close()
+                raise StoreError(f"{self.path}: the database is read-only; this command "
+                                 "writes to it (reading commands work on read-only files)")
+            raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
+
+    def _open_read_only(self) -> None:
+        try:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                        isolation_level=None, timeout=30.0)
+            version = self.conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path}: not an orbitwatch catalog database, or damaged "
+                             f"({err})")
+        if version is None:
+            raise StoreError(f"{self.path}: not an orbitwatch catalog database")
 
     def __enter__(self) -> CatalogStore:
         return self

@@ -12,8 +12,14 @@ from orbitwatch.access.passes import PassSettings, find_passes, pass_rows
 from orbitwatch.access.plots import check_plot_path, ground_track_map, sky_plot
 from orbitwatch.access.sites import HorizonMask, Site, parse_site, read_sites_geojson
 from orbitwatch.app.selection import select_elements as select_satellites
-from orbitwatch.catalog import CatalogStore
-from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
+from orbitwatch.cli.common import (
+    _parse_ids,
+    _utc,
+    db_option,
+    format_option,
+    handle_errors,
+    open_catalog,
+)
 from orbitwatch.cli.output import render
 from orbitwatch.errors import InputError
 from orbitwatch.formats.elements import ElementSet
@@ -33,7 +39,7 @@ def select_elements(db: Path | None, start, ids: str | None, name_pattern: str |
                     *, required: bool = True) -> list[ElementSet]:
     """The snapshot's element sets at ``start``, restricted to catalog numbers and/or a
     name pattern (app.selection)."""
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         return select_satellites(store, start, _parse_ids(ids) if ids else None,
                                  name_pattern, required=required)
 

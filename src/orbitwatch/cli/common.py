@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -12,8 +13,9 @@ from typing import Any
 import click
 
 from orbitwatch.app.inputs import parse_ids, parse_time
+from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.cli.output import OUTPUT_FORMATS
-from orbitwatch.errors import InputError, OrbitwatchError
+from orbitwatch.errors import InputError, OrbitwatchError, StoreError
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -34,6 +36,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(err), EXIT_BAD_INPUT)
         except OrbitwatchError as err:
             _fail(str(err), EXIT_FAILED)
+        except sqlite3.DatabaseError as err:  # a damaged file found mid-query
+            _fail(f"the catalog database cannot be read: {err} (damaged, or not an "
+                  "orbitwatch database; keep a copy and load the catalog into a new one)",
+                  EXIT_FAILED)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_FAILED)
 
@@ -43,6 +49,22 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def _utc(value: str | None) -> datetime:
     """An option's UTC time (now when absent)."""
     return parse_time(value, "--at")
+
+
+def open_catalog(db: Path | None) -> CatalogStore:
+    """The catalog for a command that reads it: it must exist (a mistyped --db is an
+    error, not a new empty database); a read-only file is opened for reading."""
+    try:
+        return CatalogStore(db, create=False)
+    except StoreError as err:
+        if "read-only" not in str(err):
+            raise
+        return CatalogStore(db, read_only=True)
+
+
+def existing_catalog(db: Path | None) -> CatalogStore:
+    """The catalog for a command that writes to an existing one (screen, serve)."""
+    return CatalogStore(db, create=False)
 
 
 db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,

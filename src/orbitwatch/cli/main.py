@@ -27,8 +27,10 @@ from orbitwatch.cli.common import (
     _parse_ids,
     _utc,
     db_option,
+    existing_catalog,
     format_option,
     handle_errors,
+    open_catalog,
 )
 from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
@@ -141,7 +143,7 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
 def catalog_rejects(db: Path | None, limit: int, purge: bool, fmt: str) -> None:
     """Records refused by earlier loads: file, line, field and reason (each load keeps
     its first 1,000 rejects and counts the rest)."""
-    with CatalogStore(db) as store:
+    with (existing_catalog(db) if purge else open_catalog(db)) as store:
         if purge:
             click.echo(f"deleted {store.purge_rejects()} stored rejects", err=True)
             return
@@ -193,7 +195,7 @@ def catalog_fetch(source: str, group: str | None, catnr: str | None, omm_format:
 def catalog_info_cmd(db: Path | None, at: str | None, fmt: str) -> None:
     """Counts by type, owner and orbit regime, and the catalog's freshness."""
     when = _utc(at)
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         info = catalog_info(store, when)
     rows = [{"group": "stored", "value": k, "count": v} for k, v in info.counts.items()]
     rows += [{"group": "snapshot", "value": "objects", "count": info.objects_in_snapshot}]
@@ -252,7 +254,7 @@ def catalog_synth(n_objects: int, seed: int, epoch: str, output: Path,
 def catalog_export(db: Path | None, at: str | None, out_format: str, output: Path) -> None:
     """Write the latest element set of every stored object at a time (analyst and decayed
     objects included) as TLE (3LE) or OMM; what a format cannot hold is named."""
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         snap = take_snapshot(store, _utc(at), include_analyst=True, include_decayed=True)
     elements = snap.element_sets
     if out_format == "tle":
@@ -291,7 +293,7 @@ def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: flo
     t0 = _utc(start)
     times = time_grid(t0, step, count)
     eop_table = EarthOrientation.from_finals(eop) if eop else None
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         snap = take_snapshot(store, times[-1], norad_cat_ids=_parse_ids(ids) if ids else None,
                              include_analyst=bool(ids), include_decayed=bool(ids))
     if ids is None:
@@ -360,6 +362,8 @@ def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
             hosts.append(host)
         click.echo(f"orbitwatch: warning: listening on {host}, reachable from other "
                    "machines; starting work needs the token", err=True)
+    with existing_catalog(db):  # a mistyped --db must not serve a new empty database
+        pass
     app = create_app(db or default_db_path(), workers=workers, token=token,
                      allowed_hosts=tuple(hosts))
     click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from orbitwatch.catalog import CatalogStore, default_db_path
-from orbitwatch.cli.common import db_option, handle_errors
+from orbitwatch.cli.common import db_option, handle_errors, open_catalog
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
 from orbitwatch.errors import InputError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
@@ -70,12 +69,12 @@ def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, hi
     if history:
         if object_id is None:
             raise InputError("--history needs --object CATALOG_NUMBER")
-        with CatalogStore(db or default_db_path()) as store:
+        with open_catalog(db) as store:
             rows = object_risk_history(store, object_id, cara_hbr=cara)
         _emit(rows if limit == 0 else rows[:limit], fmt, out,
               f"Risk history of object {object_id} over every stored run", NOTES)
         return
-    with CatalogStore(db or default_db_path()) as store:
+    with open_catalog(db) as store:
         if run_id is None:
             runs = list_runs(store, limit=1)
             if not runs:

@@ -9,8 +9,15 @@ import click
 
 from orbitwatch.app.inputs import parse_time
 from orbitwatch.app.screening import ScreeningRequest, read_element_files, run_screening
-from orbitwatch.catalog import CatalogStore
-from orbitwatch.cli.common import _parse_ids, _utc, db_option, format_option, handle_errors
+from orbitwatch.cli.common import (
+    _parse_ids,
+    _utc,
+    db_option,
+    existing_catalog,
+    format_option,
+    handle_errors,
+    open_catalog,
+)
 from orbitwatch.cli.output import render
 from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 
@@ -75,7 +82,7 @@ def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_p
         if done == total:
             bar.__exit__(None, None, None)
 
-    with CatalogStore(db) as store:
+    with existing_catalog(db) as store:
         result = run_screening(store, request, progress)
     rows = result.event_rows(sort_by, limit or None)
     click.echo(render(rows, fmt, title="conjunctions"), nl=False)
@@ -104,7 +111,7 @@ def runs() -> None:
 @format_option
 @handle_errors
 def runs_list(db, limit, fmt) -> None:
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         click.echo(render(list_runs(store, limit), fmt, title="runs"), nl=False)
 
 
@@ -117,7 +124,7 @@ def runs_list(db, limit, fmt) -> None:
 @format_option
 @handle_errors
 def runs_show(run_id, db, sort_by, limit, fmt) -> None:
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         result = load_run(store, run_id)
     prov = result.provenance
     click.echo(render(result.event_rows(sort_by, limit or None), fmt, title="conjunctions"),
@@ -135,7 +142,7 @@ def runs_show(run_id, db, sort_by, limit, fmt) -> None:
 @handle_errors
 def runs_compare(run_a, run_b, db, fmt) -> None:
     """Events in both runs (same pair, TCA within 60 s), only in A, only in B."""
-    with CatalogStore(db) as store:
+    with open_catalog(db) as store:
         diff = compare_runs(store, run_a, run_b)
     for name, rows in diff.items():
         click.echo(render(rows, fmt, title=name), nl=False)

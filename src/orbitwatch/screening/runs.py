@@ -13,7 +13,7 @@ import numpy as np
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.orbit import orbit_regime, perigee_altitude_km
 from orbitwatch.core.time import us_to_split_jd
-from orbitwatch.errors import NotFoundError
+from orbitwatch.errors import NotFoundError, StoreError
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.screening.results import (
     EVENT_DTYPE,
@@ -103,6 +103,9 @@ _OBJECT_COLUMNS = ("idx", "norad_cat_id", "object_name", "object_id", "object_ty
 
 def _ensure(store: CatalogStore) -> sqlite3.Connection:
     conn = store.conn
+    if store.read_only:
+        _check_readable(store)
+        return conn
     conn.executescript(_SCHEMA)
     for table, columns in _ADDED_COLUMNS.items():
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
@@ -111,6 +114,18 @@ def _ensure(store: CatalogStore) -> sqlite3.Connection:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
     _upgrade_runs_without_states(store)
     return conn
+
+
+def _check_readable(store: CatalogStore) -> None:
+    """A read-only store can be read as it is: its run tables exist (or there are no
+    runs) and none needs the one-time upgrade."""
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    if "screening_runs" not in tables:
+        raise NotFoundError(f"no screening run stored in {store.path}")
+    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(conjunctions)")}
+    if "idx_1" not in columns or "run_objects" not in tables:
+        raise StoreError(f"{store.path} holds runs stored by an earlier version; open it "
+                         "once writable (any orbitwatch runs command) to upgrade them")
 
 
 def _upgrade_runs_without_states(store: CatalogStore) -> None:
@@ -266,7 +281,10 @@ def _insert_objects(conn: sqlite3.Connection, run_id: int, o: ObjectTable,
 
 
 def list_runs(store: CatalogStore, limit: int = 20) -> list[dict[str, Any]]:
-    conn = _ensure(store)
+    try:
+        conn = _ensure(store)
+    except NotFoundError:  # a read-only catalog that never had a run
+        return []
     rows = conn.execute(
         "SELECT run_id, created_utc, snapshot_id, window_start, window_end, volume, scope,"
         " n_events, n_formation, n_failures, software FROM screening_runs"
