@@ -43,7 +43,7 @@ def read_only_db(tmp_path_factory) -> Path:
 def test_reads_work_on_a_read_only_file(read_only_db: Path):
     for args in (["catalog", "info"], ["runs", "list"], ["runs", "show", "1"],
                  ["report", "--limit", "3"]):
-        code, out, err = _run(*args, "--db", str(read_only_db))
+        code, _, err = _run(*args, "--db", str(read_only_db))
         assert code == 0, (args, err)
     code, _, err = _run("catalog", "rejects", "--purge", "--db", str(read_only_db))
     assert code == 1 and "read-only" in err and "Traceback" not in err
