@@ -338,3 +338,46 @@ def test_cli_empty_region(active_db: Path, tmp_path: Path):
     code, _, err = _run("access", "--db", str(active_db), "--region", str(empty),
                         "--off-nadir", "20", "--at", "2026-07-12T06:00:00Z")
     assert code == 2 and "nothing.geojson: no Polygon" in err
+
+
+#: Areas (km^2) from national statistics, and Antarctica's grounded ice from Bedmap2
+#: (Fretwell et al. 2013, about 12.3 million km^2); the tolerance allows for Natural
+#: Earth's 1:50m coastlines.
+KNOWN_AREAS_KM2 = {"Fiji": (18_274, 0.05), "Russia": (17_098_246, 0.03),
+                   "Antarctica": (12_300_000, 0.05), "New Zealand": (268_021, 0.03),
+                   "Brazil": (8_515_767, 0.02), "France": (643_801, 0.03),
+                   "Kiribati": (811, 0.25)}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_AREAS_KM2))
+def test_country_areas_across_the_antimeridian_and_round_a_pole(name: str):
+    from orbitwatch.access.regions import country
+
+    known, tolerance = KNOWN_AREAS_KM2[name]
+    region = country(name)
+    assert region.area_km2() == pytest.approx(known, rel=tolerance)
+    lon, lat, _ = region.grid()
+    assert 1500 < len(lon) < 3000  # the grid's target, whatever the shape
+    assert ((lon >= -180) & (lon <= 180)).all()
+    assert region.contains(lon, lat).all()
+
+
+def test_fiji_has_no_false_strip_and_both_sides_of_the_antimeridian():
+    from orbitwatch.access.regions import country
+
+    fiji = country("Fiji")
+    lon, lat, _ = fiji.grid()
+    assert (lon > 179.0).any() and (lon < -179.0).any()
+    assert not ((lon > -178.0) & (lon < 174.0)).any()
+    strip = np.array([-170.0, -150.0, -120.0, -90.0])
+    assert not fiji.contains(strip, np.full(4, -16.5)).any()
+    assert fiji.contains(np.array([178.44]), np.array([-18.0]))[0]  # Viti Levu
+
+
+def test_antarctica_contains_the_pole_side_only():
+    from orbitwatch.access.regions import country
+
+    antarctica = country("Antarctica")
+    inside = antarctica.contains(np.array([0.0, 90.0, -120.0, 45.0, 0.0]),
+                                 np.array([-80.0, -85.0, -75.0, -40.0, 10.0]))
+    assert inside.tolist() == [True, True, True, False, False]
