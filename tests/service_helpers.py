@@ -41,13 +41,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, workers: int = 1) -> Iterator[str]:
-    """``orbitwatch serve`` in a subprocess; yields its base URL, stops it after."""
+def running_server(db: Path, workers: int = 1, token: str | None = None) -> Iterator[str]:
+    """``orbitwatch serve`` in a subprocess (with an API token when given); yields its
+    base URL, stops it after."""
     port = free_port()
     log = (db.parent / f"serve-{port}.log").open("w")
+    env = {**os.environ, **({"ORBITWATCH_TOKEN": token} if token else {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "orbitwatch", "serve", "--db", str(db), "--port", str(port),
-         "--workers", str(workers)], stdout=log, stderr=subprocess.STDOUT)
+         "--workers", str(workers)], stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

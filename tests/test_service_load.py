@@ -1,6 +1,6 @@
 """Many readers while a screening run writes: 50 concurrent clients on loopback against
-a real ``orbitwatch serve`` (uvicorn, SQLite in WAL mode) during a screening job; no
-request may fail. Latency figures come from benchmarks/bench_serve_load.py, not here."""
+a real ``orbitwatch serve`` (uvicorn, SQLite in WAL mode, an API token required for
+work) during a screening job; no request may fail. Latency figures come from benchmarks/bench_serve_load.py, not here."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ def test_fifty_readers_during_a_screening_run(tmp_path: Path):
     # one stored run for the event reads
     cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.25",
            "--workers", "1")
-    with running_server(db, workers=1) as url:
-        job = httpx.post(f"{url}/api/runs", json={"at": "2026-01-01T06:00:00Z",
-                                                  "days": 0.5}).json()
+    with running_server(db, workers=1, token="load-test-token") as url:
+        body = {"at": "2026-01-01T06:00:00Z", "days": 0.5}
+        assert httpx.post(f"{url}/api/runs", json=body).status_code == 401
+        job = httpx.post(f"{url}/api/runs", json=body,
+                         headers={"Authorization": "Bearer load-test-token"}).json()
         # the readers run for as long as the screening job does, however long that is
         result = asyncio.run(hammer(url, clients=50, until_job=job["job_id"]))
         state = httpx.get(f"{url}/api/jobs/{job['job_id']}").json()
