@@ -99,3 +99,35 @@ def test_satcat_name_with_control_characters_is_a_reject(tmp_path: Path):
     result = parse_satcat_csv("\n".join([header, good, bad]) + "\n", source="s.csv")
     assert [r.norad_cat_id for r in result.records] == [25544]
     assert result.rejects[0].field == "OBJECT_NAME" and result.rejects[0].line_no == 3
+
+
+def test_an_independent_parser_reads_our_cdms_back(tmp_path: Path):
+    """ccsds-ndm (PyPI, built on the CCSDS schemas) reads the KVN and XML CDMs of a
+    screening run and finds what we wrote: TCA, miss, the relative state, both objects."""
+    ndm_io = pytest.importorskip("ccsds_ndm.ndm_io", reason="pip install -e .[dev]")
+    db = synthetic_db(tmp_path)
+    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.25",
+           "--workers", "1")
+    for fmt in ("kvn", "xml"):
+        out = tmp_path / fmt
+        cli_ok("report", "--db", str(db), "--cdm-top", "3", "--cdm-format", fmt,
+               "--cdm-dir", str(out))
+        files = sorted(out.glob(f"*.{fmt}"))
+        assert len(files) == 3
+        for f in files:
+            ours = read_cdm(f.read_text(), source=f.name)
+            theirs = ndm_io.NdmIo().from_path(f)
+            rel = theirs.body.relative_metadata_data
+            assert rel.tca.startswith(ours.relative["TCA"][:19])
+            assert rel.miss_distance.value == pytest.approx(float(
+                ours.relative["MISS_DISTANCE"]))
+            vector = rel.relative_state_vector
+            assert vector is not None, f"{f.name}: relative state vector dropped"
+            assert vector.relative_position_t.value == pytest.approx(float(
+                ours.relative["RELATIVE_POSITION_T"]))
+            for k in (0, 1):
+                segment = theirs.body.segment[k]
+                assert segment.metadata.object_designator == \
+                    ours.objects[k].values["OBJECT_DESIGNATOR"]
+                assert segment.data.state_vector.x.value == pytest.approx(
+                    float(ours.objects[k].values["X"]))
