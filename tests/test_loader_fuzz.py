@@ -62,7 +62,7 @@ def test_mutated_omm_records_are_each_a_record_or_a_reject(stations, data):
     result = parse_omm(text, "json", source="mutated.json")
     assert len(result.records) + len(result.rejects) == len(records)
     for es in result.records:  # what loads is a possible element set
-        assert 0.0 < es.mean_motion and 0.0 <= es.eccentricity < 1.0
+        assert es.mean_motion > 0.0 and 0.0 <= es.eccentricity < 1.0
 
 
 @pytest.fixture(scope="module")
