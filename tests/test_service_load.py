@@ -1,6 +1,7 @@
 """Many readers while a screening run writes: 50 concurrent clients on loopback against
 a real ``orbitwatch serve`` (uvicorn, SQLite in WAL mode, an API token required for
-work) during a screening job; no request may fail. Latency figures come from benchmarks/bench_serve_load.py, not here."""
+work) during a screening job; no request may fail. Latency figures come from
+benchmarks/bench_serve_load.py, not here."""
 
 from __future__ import annotations
 
