@@ -45,13 +45,14 @@ def test_workers_die_when_the_screening_is_killed(tmp_path: Path):
         workers = _children(proc.pid)
     assert len(workers) >= 2, "the screening should have started its workers"
     time.sleep(3.0)  # into their first chunks
+    workers = _children(proc.pid)  # the workers and multiprocessing's resource tracker
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     # the kernel kills them with the parent; without that they finish their chunk first
     deadline = time.monotonic() + 2.0
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [w for w in workers if _alive(w)], "workers outlived their parent"
+    assert not [w for w in workers if _alive(w)], "child processes outlived their parent"
 
 
 def test_python_api_from_standard_input(tmp_path: Path):
