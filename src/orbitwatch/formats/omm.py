@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 
 from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import FileFormatError, OMMFormatError
+from orbitwatch.formats.csvrows import csv_header_and_rows
 from orbitwatch.formats.elements import (
     ElementSet,
     ParseResult,
@@ -236,27 +237,17 @@ def parse_omm_csv(text: str, *, source: str = "<csv>") -> ParseResult:
 
     A row with fewer or more cells than the header (a file cut mid-row) is rejected.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [h.strip().upper() for h in next(reader)]
-    except StopIteration:
+    header, row_iter = csv_header_and_rows(text, source)
+    if header is None:
         return ParseResult(source=source)
     if "NORAD_CAT_ID" not in header or "EPOCH" not in header:
         raise FileFormatError(
             f"{source}: line 1 is not an OMM CSV header (needs NORAD_CAT_ID and EPOCH), "
             f"got {','.join(header)[:120]!r}"
         )
-    rows: list[tuple[int, list[str] | OMMFormatError]] = []
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:  # a field over the csv module's limit, a stray NUL
-            rows.append((reader.line_num, OMMFormatError(f"row not readable as CSV: {err}",
-                                                         field="ROW")))
-            continue
-        rows.append((reader.line_num, row))
+    rows: list[tuple[int, list[str] | OMMFormatError]] = [
+        (ln, OMMFormatError(row, field="ROW") if isinstance(row, str) else row)
+        for ln, row in row_iter]
 
     def items() -> Iterator[tuple[int, Mapping[str, Any] | OMMFormatError]]:
         for ln, row in rows:

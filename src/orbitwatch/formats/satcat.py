@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from orbitwatch.errors import FileFormatError, SatcatFormatError
+from orbitwatch.formats.csvrows import csv_header_and_rows
 from orbitwatch.formats.elements import Reject, control_characters
 
 #: CelesTrak OBJECT_TYPE codes and the spelled-out forms, to one vocabulary.
@@ -57,10 +58,8 @@ def _float(text: str) -> float | None:
 
 def parse_satcat_csv(text: str, *, source: str = "<satcat>") -> SatcatResult:
     """Read SATCAT CSV (any column order, upper or lower case names)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [h.strip().upper() for h in next(reader)]
-    except StopIteration:
+    header, row_iter = csv_header_and_rows(text, source)
+    if header is None:
         return SatcatResult(source, [], [])
     if "NORAD_CAT_ID" not in header or "OBJECT_TYPE" not in header:
         raise FileFormatError(
@@ -68,8 +67,11 @@ def parse_satcat_csv(text: str, *, source: str = "<satcat>") -> SatcatResult:
         )
     records: list[SatcatRecord] = []
     rejects: list[Reject] = []
-    for row in reader:
-        line_no = reader.line_num
+    for line_no, row in row_iter:
+        if isinstance(row, str):  # the csv module could not read this row
+            e = SatcatFormatError(row, source=source, line_no=line_no, field="ROW")
+            rejects.append(Reject.from_error(e))
+            continue
         if not any(c.strip() for c in row):
             continue
         raw = ",".join(row)
