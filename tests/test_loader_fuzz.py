@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from orbitwatch.errors import InputError
 from orbitwatch.formats import parse_omm, parse_satcat_csv, parse_tle, read_elements
 
-FUZZ = settings(max_examples=400, deadline=None, database=None,
+FUZZ = settings(max_examples=500, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
