@@ -92,8 +92,21 @@ def test_screen_stores_run_and_lists_it(tmp_path: Path) -> None:
     code, out, _ = _run("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "1",
                         "--volume", "2", "--workers", "1", "--format", "json", "--limit", "0")
     assert code == 0 and all(float(r["TCA_RANGE"]) <= 2.0 for r in json.loads(out))
-    code, _, err = _run("runs", "compare", "1", "2", "--db", str(db))
+    code, out, err = _run("runs", "compare", "1", "2", "--db", str(db), "--format", "json",
+                          "--limit", "0")
     assert code == 0 and "only in 2: 0" in err
+    table = json.loads(out)  # one JSON document, one row per approach
+    assert len(table) == len(rows)
+    for r in table:
+        assert r["OBJECT_NAME_1"] and (r["TCA_1"] or r["TCA_2"])
+    assert {r["IN"] for r in table} == {"both", "only 1"}
+    assert all(r["TCA_2"] is None for r in table if r["IN"] == "only 1")
+    assert "different volumes" in err
+    code, out, _ = _run("runs", "compare", "1", "2", "--db", str(db), "--format", "csv",
+                        "--limit", "3")
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 3
+    code, _, err = _run("runs", "show", "999", "--db", str(db))
+    assert code == 2 and "no screening run 999" in err
 
 
 def test_screen_bad_volume_is_exit_2(tmp_path: Path) -> None:

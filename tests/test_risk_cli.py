@@ -60,3 +60,14 @@ def test_risk_reproduces_the_cspoc_message_with_its_square(shared_data: Path):
     rows = json.loads(out)
     square = next(r for r in rows if r["method"] == "FOSTER-1992" and r["hbr_shape"] == "square")
     assert square["hbr_m"] == 10.0 and abs(square["pc"] / square["cdm_pc"] - 1) < 0.01
+
+
+def test_the_non_positive_definite_cdm_gives_rows_and_no_warning(shared_data: Path):
+    """CARA's non-positive-definite sample leaked a RuntimeWarning from the 3D Nc
+    (warnings are errors in the tests); it gives its rows, as its neighbours do."""
+    files = [shared_data / "cara" / "SampleCDMs" / f"OmitronTestCase_Test{k:02d}{suffix}.cdm"
+             for k, suffix in ((7, "_NonPDCovariance"),)]
+    assert all(f.exists() for f in files)
+    code, out, err = _run("risk", "--hbr", "20", "--format", "json", *map(str, files))
+    assert code == 0, err
+    assert {r["file"] for r in json.loads(out)} == {str(f) for f in files}

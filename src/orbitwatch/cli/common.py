@@ -15,7 +15,7 @@ import click
 from orbitwatch.app.inputs import parse_ids, parse_time
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.cli.output import OUTPUT_FORMATS
-from orbitwatch.errors import InputError, OrbitwatchError, StoreError
+from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError, StoreError
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -32,7 +32,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except InputError as err:
+        except (InputError, NotFoundError) as err:  # no such run or object: bad input
             _fail(str(err), EXIT_BAD_INPUT)
         except OrbitwatchError as err:
             _fail(str(err), EXIT_FAILED)

@@ -138,13 +138,20 @@ def runs_show(run_id, db, sort_by, limit, fmt) -> None:
 @click.argument("run_a", type=int)
 @click.argument("run_b", type=int)
 @db_option
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Rows to print (0: all).")
 @format_option
 @handle_errors
-def runs_compare(run_a, run_b, db, fmt) -> None:
-    """Events in both runs (same pair, TCA within 60 s), only in A, only in B."""
+def runs_compare(run_a, run_b, db, limit, fmt) -> None:
+    """One table: each approach of either run, in both (same pair, TCA within 60 s; with
+    the TCA shift and both misses) or only in one, with both objects' names and TCAs."""
     with open_catalog(db) as store:
-        diff = compare_runs(store, run_a, run_b)
-    for name, rows in diff.items():
-        click.echo(render(rows, fmt, title=name), nl=False)
-    click.echo(f"both: {len(diff['both'])}, only in {run_a}: {len(diff['only_a'])}, "
-               f"only in {run_b}: {len(diff['only_b'])}", err=True)
+        rows, notes = compare_runs(store, run_a, run_b)
+    click.echo(render(rows[: limit or None], fmt, title=f"runs {run_a} and {run_b}"),
+               nl=False)
+    counts = {k: sum(r["IN"] == k for r in rows)
+              for k in ("both", f"only {run_a}", f"only {run_b}")}
+    click.echo(f"both: {counts['both']}, only in {run_a}: {counts[f'only {run_a}']}, "
+               f"only in {run_b}: {counts[f'only {run_b}']}", err=True)
+    for note in notes:
+        click.echo(f"orbitwatch: note: {note}", err=True)

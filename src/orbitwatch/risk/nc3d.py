@@ -129,7 +129,10 @@ def entry_rate(s1: np.ndarray, c1: np.ndarray, s2: np.ndarray, c2: np.ndarray, h
     inward = -np.einsum("ki,ki->k", n, v_mean)
     spread = np.sqrt(np.maximum(np.einsum("ki,ij,kj->k", n, s_v, n), 1e-300))
     z = inward / spread
-    mean_inward = inward * special.ndtr(z) + spread * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+    # far in the tails z * z overflows to inf and its density term is exactly 0: no warning
+    with np.errstate(over="ignore"):
+        tail = np.exp(-0.5 * z * z)
+    mean_inward = inward * special.ndtr(z) + spread * tail / math.sqrt(2 * math.pi)
     return float(hbr * hbr * np.sum(w * density * mean_inward))
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.orbit import orbit_regime, perigee_altitude_km
-from orbitwatch.core.time import us_to_split_jd
+from orbitwatch.core.time import iso_ms, us_to_split_jd
 from orbitwatch.errors import NotFoundError, StoreError
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.screening.results import (
@@ -368,32 +368,63 @@ def _load_objects(conn: sqlite3.Connection, run_id: int) -> dict:
 
 
 def compare_runs(store: CatalogStore, run_a: int, run_b: int,
-                 tca_match_s: float = 60.0) -> dict[str, list[dict[str, Any]]]:
-    """Events only in A, only in B, and in both (same pair, TCA within ``tca_match_s``)
-    with the change in miss distance."""
-    ea = load_run(store, run_a).events
-    eb = load_run(store, run_b).events
+                 tca_match_s: float = 60.0) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per approach of either run: in both (same pair, TCA within
+    ``tca_match_s``) with the changes in TCA and miss, or only in A, or only in B, each
+    with both objects' numbers and names and the TCA it has. Also notes: what a reader
+    must know to read the rows (runs over different windows or volumes)."""
+    a, b = load_run(store, run_a), load_run(store, run_b)
+    notes = []
+    pa, pb = a.provenance, b.provenance
+    if (pa["window_start"], pa["window_end"]) != (pb["window_start"], pb["window_end"]):
+        notes.append(f"the runs cover different windows (run {run_a}: {pa['window_start']} .."
+                     f" {pa['window_end']}; run {run_b}: {pb['window_start']} .. "
+                     f"{pb['window_end']}): an approach outside one window is listed as "
+                     "only in the other run")
+    if pa["volume"] != pb["volume"]:
+        notes.append(f"the runs screened different volumes (run {run_a}: {pa['volume']}; "
+                     f"run {run_b}: {pb['volume']})")
 
-    def key(e: np.void) -> tuple[int, int]:
-        return (int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"]))
+    def key(run: ScreeningResult, k: int) -> tuple[int, int]:
+        e = run.events[k]
+        return int(e["norad_cat_id_1"]), int(e["norad_cat_id_2"])
+
+    def names(run: ScreeningResult, k: int) -> tuple[str | None, str | None]:
+        e = run.events[k]
+        return (run.objects.object_name[int(e["idx_1"])],
+                run.objects.object_name[int(e["idx_2"])])
 
     by_pair: dict[tuple[int, int], list[int]] = {}
-    for k, e in enumerate(eb):
-        by_pair.setdefault(key(e), []).append(k)
+    for k in range(len(b.events)):
+        by_pair.setdefault(key(b, k), []).append(k)
     used: set[int] = set()
-    both, only_a = [], []
-    for e in ea:
-        match = next((k for k in by_pair.get(key(e), []) if k not in used
-                      and abs(int(eb["tca_us"][k]) - int(e["tca_us"])) <= tca_match_s * 1e6),
-                     None)
+    rows: list[dict[str, Any]] = []
+
+    def row(status: str, run: ScreeningResult, k: int, other: int | None = None) -> dict:
+        e = run.events[k]
+        n1, n2 = names(run, k)
+        out = {"IN": status, "NORAD_CAT_ID_1": key(run, k)[0], "OBJECT_NAME_1": n1,
+               "NORAD_CAT_ID_2": key(run, k)[1], "OBJECT_NAME_2": n2,
+               f"TCA_{run_a}": None, f"TCA_{run_b}": None,
+               f"MISS_M_{run_a}": None, f"MISS_M_{run_b}": None, "TCA_SHIFT_S": None}
+        side = run_a if run is a else run_b
+        out[f"TCA_{side}"] = iso_ms(int(e["tca_us"]))
+        out[f"MISS_M_{side}"] = round(float(e["miss_m"]), 2)
+        if other is not None:
+            f = b.events[other]
+            out[f"TCA_{run_b}"] = iso_ms(int(f["tca_us"]))
+            out[f"MISS_M_{run_b}"] = round(float(f["miss_m"]), 2)
+            out["TCA_SHIFT_S"] = (int(f["tca_us"]) - int(e["tca_us"])) / 1e6
+        return out
+
+    for k in range(len(a.events)):
+        tca = int(a.events["tca_us"][k])
+        match = next((m for m in by_pair.get(key(a, k), []) if m not in used
+                      and abs(int(b.events["tca_us"][m]) - tca) <= tca_match_s * 1e6), None)
         if match is None:
-            only_a.append({"NORAD_CAT_ID_1": key(e)[0], "NORAD_CAT_ID_2": key(e)[1],
-                           "MISS_M": float(e["miss_m"])})
-            continue
-        used.add(match)
-        both.append({"NORAD_CAT_ID_1": key(e)[0], "NORAD_CAT_ID_2": key(e)[1],
-                     "MISS_M_A": float(e["miss_m"]), "MISS_M_B": float(eb["miss_m"][match]),
-                     "TCA_SHIFT_S": (int(eb["tca_us"][match]) - int(e["tca_us"])) / 1e6})
-    only_b = [{"NORAD_CAT_ID_1": key(eb[k])[0], "NORAD_CAT_ID_2": key(eb[k])[1],
-               "MISS_M": float(eb["miss_m"][k])} for k in range(len(eb)) if k not in used]
-    return {"both": both, "only_a": only_a, "only_b": only_b}
+            rows.append(row(f"only {run_a}", a, k))
+        else:
+            used.add(match)
+            rows.append(row("both", a, k, match))
+    rows += [row(f"only {run_b}", b, k) for k in range(len(b.events)) if k not in used]
+    return rows, notes
