@@ -129,3 +129,32 @@ def test_missing_extra_is_exit_1_with_the_install_command(tmp_path: Path, monkey
     assert result.exit_code == 1, result.output
     assert f"pip install 'orbitwatch[{extra}]'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_analyst_objects_are_screened_by_default_and_marked(tmp_path: Path) -> None:
+    """An analyst object (85000) crossing a catalogued one at its nodes: screened and
+    marked ANALYST by default (SOCRATES screens them), left out with --no-analyst."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from orbitwatch.catalog.synth import synthesize
+    from orbitwatch.formats import write_omm
+
+    base = synthesize(1, seed=11, epoch=datetime(2026, 1, 1, tzinfo=UTC))[0].elements
+    base = replace(base, norad_cat_id=40000, eccentricity=0.0001, object_name="PAYLOAD A")
+    track = replace(base, norad_cat_id=85000, inclination=base.inclination + 0.5,
+                    object_name="ANALYST TRACK")
+    src = tmp_path / "pair.json"
+    src.write_text(write_omm([base, track], "json"))
+    db = str(tmp_path / "c.db")
+    assert _run("catalog", "load", str(src), "--db", db)[0] == 0
+    args = ("screen", "--db", db, "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
+            "--workers", "1", "--format", "json", "--limit", "0")
+    code, out, err = _run(*args, "--name", "payload")
+    assert code == 0, err
+    assert "name pattern 'payload' (a regular expression" in err and "selects 1 object" in err
+    rows = json.loads(out)
+    assert rows and all(r["NORAD_CAT_ID_2"] == 85000 and r["OBJECT_TYPE_2"] == "ANALYST"
+                        for r in rows)
+    code, out, err = _run(*args, "--no-analyst")
+    assert code == 2 and "1 object(s)" in err  # nothing left to screen against

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from orbitwatch.catalog.ingest import read_text
-from orbitwatch.catalog.snapshot import take_snapshot
+from orbitwatch.catalog.snapshot import elements_named, take_snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.errors import InputError
 from orbitwatch.formats import read_elements
@@ -39,6 +39,7 @@ class ScreeningRequest:
     name_pattern: str | None = None
     extra: Sequence[ElementSet] = ()
     max_age_days: float | None = None
+    include_analyst: bool = True  # analyst objects (80000-89999, ...), as SOCRATES screens
     workers: int | None = None
     store_run: bool = True
     policy: VolumePolicy = field(init=False)
@@ -56,7 +57,7 @@ class ScreeningRequest:
                 "primaries": list(self.primaries) if self.primaries else None,
                 "owners": list(self.owners) if self.owners else None,
                 "name": self.name_pattern, "extra_element_sets": len(self.extra),
-                "max_age_days": self.max_age_days}
+                "max_age_days": self.max_age_days, "include_analyst": self.include_analyst}
 
 
 def read_element_files(paths: Sequence[Path]) -> list[ElementSet]:
@@ -73,11 +74,20 @@ def read_element_files(paths: Sequence[Path]) -> list[ElementSet]:
 
 
 def run_screening(store: CatalogStore, request: ScreeningRequest,
-                  progress: Callable[[int, int], None] | None = None) -> ScreeningResult:
+                  progress: Callable[[int, int], None] | None = None,
+                  announce: Callable[[str], None] | None = None) -> ScreeningResult:
     """Screen the catalog as ``request`` says and store the run (``result.run_id``)
-    unless told not to."""
+    unless told not to. ``announce`` hears, before the work starts, what a name pattern
+    selected (a pattern is a regular expression: 'ISS' also matches AISSAT 4)."""
     at = request.elements_at or request.start
-    snap = take_snapshot(store, at, max_age_days=request.max_age_days)
+    snap = take_snapshot(store, at, max_age_days=request.max_age_days,
+                         include_analyst=request.include_analyst)
+    if request.name_pattern and announce:
+        named = elements_named(snap.element_sets, request.name_pattern)
+        shown = ", ".join(es.object_name or str(es.norad_cat_id) for es in named[:8])
+        announce(f"name pattern {request.name_pattern!r} (a regular expression, any case, "
+                 f"anywhere in the name) selects {len(named)} object(s)"
+                 + (f": {shown}" + (", ..." if len(named) > 8 else "") if named else ""))
     if len(snap) + len(request.extra) < 2:
         raise InputError(f"the catalog in {store.path} has {len(snap)} object(s) with an "
                          f"element set at or before {at.isoformat()}: load or fetch one first")

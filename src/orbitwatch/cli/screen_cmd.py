@@ -41,13 +41,18 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 @click.option("--owner", "owners", default=None,
               help="Primaries by SATCAT owner code, comma-separated (e.g. US,PRC).")
 @click.option("--name", "name_pattern", default=None,
-              help="Primaries by object name (regular expression, case-insensitive).")
+              help="Primaries by object name: a regular expression (RE2), any case, found "
+                   "anywhere in the name ('ISS' also matches AISSAT 4; '^ISS ' does not). "
+                   "What it selects is printed before screening.")
 @click.option("--add", "add_paths", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Element sets (TLE/OMM file) screened as primaries against the "
                    "catalog, e.g. a planned deployment. Repeatable.")
 @click.option("--max-age", type=float, default=None,
               help="Leave out objects whose latest element set is older (days).")
+@click.option("--no-analyst", is_flag=True,
+              help="Leave out analyst objects (80000-89999, 270000-339999), which are "
+                   "screened by default as SOCRATES does and marked OBJECT_TYPE ANALYST.")
 @click.option("--sort", "sort_by", type=click.Choice(["tca", "miss", "speed"]),
               default="tca", show_default=True)
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
@@ -58,7 +63,7 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 @format_option
 @handle_errors
 def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_pattern, add_paths,
-               max_age, sort_by, limit, workers, no_store, fmt) -> None:
+               max_age, no_analyst, sort_by, limit, workers, no_store, fmt) -> None:
     """Find every close approach over a window (SOCRATES-compatible columns)."""
     window_start = _utc(start)
     request = ScreeningRequest(
@@ -67,7 +72,7 @@ def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_p
         primaries=_parse_ids(primary_ids, "--primary") if primary_ids else None,
         owners=owners.split(",") if owners else None, name_pattern=name_pattern,
         extra=read_element_files(add_paths), max_age_days=max_age, workers=workers,
-        store_run=not no_store)
+        include_analyst=not no_analyst, store_run=not no_store)
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -83,7 +88,9 @@ def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_p
             bar.__exit__(None, None, None)
 
     with existing_catalog(db) as store:
-        result = run_screening(store, request, progress)
+        result = run_screening(store, request, progress,
+                               announce=lambda text: click.echo(f"orbitwatch: {text}",
+                                                                err=True))
     rows = result.event_rows(sort_by, limit or None)
     click.echo(render(rows, fmt, title="conjunctions"), nl=False)
     if fmt == "table":
