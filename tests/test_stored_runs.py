@@ -108,3 +108,32 @@ def test_runs_stored_without_states_are_upgraded_once(screened: Path, tmp_path: 
     pairs = lambda run: [(run.objects.owner[int(e["idx_1"])],  # noqa: E731
                           run.objects.object_type[int(e["idx_2"])]) for e in run.events]
     assert pairs(upgraded) == pairs(fresh) == pairs(again)
+
+
+def test_a_radius_table_stored_once_serves_every_report(screened: Path, tmp_path: Path):
+    db = _copy(screened, tmp_path)
+    with CatalogStore(db) as store:
+        before = conjunction_report(store, 1, sort="tca").rows
+    ids = sorted({r["NORAD_CAT_ID_1"] for r in before} | {r["NORAD_CAT_ID_2"] for r in before})
+    table = tmp_path / "radii.csv"
+    table.write_text("ObjectID,HBR,HBRSigma,HBRSource,Mass,MassSigma,MassSource\n"
+                     + "".join(f"{k},7.5,0,test estimate,,0,\n" for k in ids))
+    code, _, err = _run("catalog", "radii", str(table), "--db", str(db))
+    assert code == 0 and f"stored {len(ids)} hard-body radii" in err
+    code, out, err = _run("report", "--db", str(db), "--format", "json", "--limit", "0")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert all(r["HBR_M"] == 15.0 and "stored table radii.csv" in r["HBR_SOURCE"]
+               for r in rows)
+    assert _run("catalog", "radii", "--clear", "--db", str(db))[0] == 0
+    with CatalogStore(db) as store:
+        assert conjunction_report(store, 1, sort="tca").rows == before
+
+
+def test_the_iss_is_not_a_two_metre_payload():
+    from orbitwatch.risk.hbr import radius_of
+
+    iss = radius_of(25544, "PAYLOAD", 400.0)
+    assert iss.metres > 60.0 and "ISS" in iss.source
+    assert radius_of(25544, "PAYLOAD", 400.0, {25544: iss.__class__(66.1, "table")}
+                     ).metres == 66.1  # a table still wins

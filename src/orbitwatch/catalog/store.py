@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS element_sets (
     load_id INTEGER NOT NULL REFERENCES loads(load_id)
 );
 CREATE INDEX IF NOT EXISTS element_sets_by_object ON element_sets(norad_cat_id, epoch_us);
+CREATE TABLE IF NOT EXISTS hard_body_radii (  -- a user's radius table, given once
+    norad_cat_id INTEGER PRIMARY KEY,
+    hbr_m REAL NOT NULL,
+    source TEXT NOT NULL,            -- where the value came from, as the table says
+    table_file TEXT NOT NULL         -- the file it was loaded from
+);
 CREATE TABLE IF NOT EXISTS rejects (
     reject_id INTEGER PRIMARY KEY,
     load_id INTEGER NOT NULL REFERENCES loads(load_id),
@@ -402,6 +408,49 @@ class CatalogStore:
         keys = ("NORAD_CAT_ID", "OBJECT_NAME", "OBJECT_ID", "OBJECT_TYPE", "OWNER",
                 "LAUNCH_DATE", "DECAY_DATE", "APOGEE_KM", "PERIGEE_KM", "LATEST_EPOCH_UTC")
         return total, [dict(zip(keys, r, strict=True)) for r in cur]
+
+    def _has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                                 (name,)).fetchone() is not None
+
+    def store_radii(self, radii: dict[int, tuple[float, str]], table_file: str) -> int:
+        """Replace the stored radius table with ``radii`` (catalog number -> (metres,
+        source)) in one transaction; returns how many were stored."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("DELETE FROM hard_body_radii")
+            self.conn.executemany(
+                "INSERT INTO hard_body_radii VALUES (?, ?, ?, ?)",
+                [(k, m, src, table_file) for k, (m, src) in radii.items()])
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return len(radii)
+
+    def stored_radii(self, norad_cat_ids: Iterable[int]) -> dict[int, tuple[float, str]]:
+        """The stored table's radii (m) and sources of these objects (absent: not in it)."""
+        wanted = sorted({int(i) for i in norad_cat_ids})
+        out: dict[int, tuple[float, str]] = {}
+        if not self._has_table("hard_body_radii"):  # a read-only file from before it
+            return out
+        for k in range(0, len(wanted), 900):
+            chunk = wanted[k:k + 900]
+            rows = self.conn.execute(
+                "SELECT norad_cat_id, hbr_m, source, table_file FROM hard_body_radii "
+                f"WHERE norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)
+            out.update({r[0]: (r[1], f"{r[2]} (stored table {Path(r[3]).name})")
+                        for r in rows})
+        return out
+
+    def radii_marker(self) -> tuple[int, float]:
+        """Changes whenever the stored radius table does (for caches)."""
+        if not self._has_table("hard_body_radii"):
+            return 0, 0.0
+        row = self.conn.execute("SELECT COUNT(*), TOTAL(hbr_m) FROM hard_body_radii"
+                                ).fetchone()
+        return int(row[0]), float(row[1])
 
     def purge_rejects(self) -> int:
         """Delete every stored reject (the loads keep their counts) and give the space

@@ -42,6 +42,7 @@ from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
 from orbitwatch.formats.tle import MAX_TLE_CATALOG_NUMBER, write_tle
 from orbitwatch.propagation import EarthOrientation, time_grid
+from orbitwatch.risk.hbr import load_cara_hbr
 
 
 def _versions() -> str:
@@ -130,6 +131,24 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
         click.echo(f"orbitwatch: error: nothing stored from {len(failed)} of {len(paths)} "
                    f"file(s): {', '.join(failed[:5])}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+@catalog.command("radii")
+@click.argument("table", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--clear", is_flag=True, help="Forget the stored radius table.")
+@handle_errors
+def catalog_radii(table: Path | None, db: Path | None, clear: bool) -> None:
+    """Store a hard-body radius table once (CARA's HBR estimates CSV: ObjectID, HBR,
+    HBRSource); every report and the service then use it, no option needed."""
+    if not table and not clear:
+        raise InputError("give a radius table (CARA's HBR CSV) or --clear")
+    radii = {} if clear else {k: (r.metres, r.source)
+                              for k, r in load_cara_hbr(table).items()}
+    with existing_catalog(db) as store:
+        n = store.store_radii(radii, str(table) if table else "")
+    click.echo(f"stored {n} hard-body radii" + (f" from {table}" if table else ""), err=True)
 
 
 @catalog.command("rejects")

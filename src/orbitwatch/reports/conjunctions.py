@@ -47,8 +47,14 @@ def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob
                        cara_hbr: dict[int, Radius] | None = None,
                        object_id: int | None = None) -> ConjunctionReport:
     """Every event of run ``run_id`` (of catalog number ``object_id`` only, when given)
-    with its risk, sorted (maxprob, pc: largest first; range, tca: smallest first)."""
-    return risk_report(load_run(store, run_id, object_id), sort=sort, cara_hbr=cara_hbr)
+    with its risk, sorted (maxprob, pc: largest first; range, tca: smallest first).
+    Hard-body radii: ``cara_hbr`` when given, else the radius table stored with the
+    catalog (``orbitwatch catalog radii``), else defaults (risk.hbr.radius_of)."""
+    run = load_run(store, run_id, object_id)
+    if cara_hbr is None:
+        cara_hbr = {k: Radius(m, src)
+                    for k, (m, src) in store.stored_radii(run.objects.norad_cat_id).items()}
+    return risk_report(run, sort=sort, cara_hbr=cara_hbr)
 
 
 def risk_report(result: ScreeningResult, *, sort: str = "maxprob",

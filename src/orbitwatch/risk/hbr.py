@@ -54,11 +54,23 @@ def load_cara_hbr(path: Path) -> dict[int, Radius]:
     return out
 
 
+#: Structures far larger than their radar cross-section suggests (RCS saturates): the
+#: radius of the sphere around them. ISS: half the diagonal of its 109 m x 73 m outline
+#: (NASA's reference guide): sqrt(54.5^2 + 36.5^2) = 65.6 m.
+KNOWN_STRUCTURES = {
+    25544: Radius(65.6, "ISS: half-diagonal of its 109 m x 73 m outline"),
+}
+
+
 def radius_of(norad_cat_id: int, object_type: str | None, rcs_m2: float | None,
               cara: dict[int, Radius] | None = None) -> Radius:
-    """The best radius orbitwatch knows for one object."""
+    """The best radius orbitwatch knows for one object: a radius table's (CARA's, given
+    or stored with the catalog), a known large structure's, one from the SATCAT RCS, or
+    a default by type."""
     if cara and norad_cat_id in cara:
         return cara[norad_cat_id]
+    if norad_cat_id in KNOWN_STRUCTURES:
+        return KNOWN_STRUCTURES[norad_cat_id]
     if rcs_m2 is not None and rcs_m2 > 0:
         return Radius(max(math.sqrt(rcs_m2 / math.pi), RCS_FLOOR_M),
                       "from SATCAT RCS (disk of that area)")

@@ -45,18 +45,20 @@ class ServiceState:
         """The conjunctions of a run with their risk, in TCA order. A stored run never
         changes (its states at TCA and its objects' facts are stored with it), so the
         report is computed once per run and kept."""
-        with self._flight(("report", run_id)):
+        with self.store() as store:  # a new radius table changes the Pc: a new report
+            key = (run_id, store.radii_marker())
+        with self._flight(("report", key)):
             with self._lock:
-                if run_id in self._reports:
-                    self._reports.move_to_end(run_id)
-                    return self._reports[run_id]
+                if key in self._reports:
+                    self._reports.move_to_end(key)
+                    return self._reports[key]
             with self.store() as store:
                 report = conjunction_report(store, run_id, sort="tca")
             for k, row in enumerate(report.rows, start=1):
                 row["EVENT"] = k
             self.reports_computed += 1
             with self._lock:
-                self._reports[run_id] = report
+                self._reports[key] = report
                 while len(self._reports) > 4:
                     self._reports.popitem(last=False)
             return report
