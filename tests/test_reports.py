@@ -41,6 +41,7 @@ def test_conjunction_table_sorted_and_labelled(screened_db: Path):
     assert probs == sorted(probs, reverse=True)
     for r in rows:
         assert 0.0 <= r["PC"] <= 1.0 and 0.0 <= r["MAX_PROB"] <= 1.0
+        assert r["PC"] <= r["PC_MAX"] <= 1.0  # a maximum stays a maximum
         assert r["COVARIANCE"].startswith("assumed:")
         assert r["PC_BAND"] == ("red" if r["PC"] >= 1e-4 else
                                 "yellow" if r["PC"] >= 1e-7 else "green")

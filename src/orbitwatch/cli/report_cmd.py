@@ -21,8 +21,12 @@ from orbitwatch.screening.runs import list_runs
 
 NOTES = [
     "TCA_RANGE km, TCA_RELATIVE_SPEED km/s, DSE days from each element set's epoch to TCA.",
-    "MAX_PROB: maximum Pc over the size of SOCRATES's RTN covariance shape 100:300:100 m "
-    "(Alfano 2005); DILUTION: each object's in-track 1-sigma (km) at that maximum.",
+    "MAX_PROB: SOCRATES's column: the maximum Pc over the size of SOCRATES's fixed RTN "
+    "shape 100:300:100 m (Alfano 2005), for comparison with SOCRATES; its shape is not "
+    "PC's covariance, so it can be below PC. DILUTION: each object's in-track 1-sigma "
+    "(km) at that maximum.",
+    "PC_MAX: the maximum of PC over the size of PC's own assumed covariance (Alfano "
+    "2005): an upper bound on PC for any covariance of that shape, never below PC.",
     f"PC: Foster 2D (FOSTER-1992) with ASSUMED covariances ({MODEL_NAME}); not a real "
     "covariance. PC_BAND: CARA's bands, red >= 1e-4, yellow >= 1e-7.",
     "HBR_M: combined hard-body radius in m, with its source.",

@@ -64,6 +64,7 @@ def max_pc_many(miss: np.ndarray, shape: np.ndarray, hbr: np.ndarray,
 @dataclass(slots=True)
 class EventRisk:
     pc: np.ndarray  # Foster 2D with the assumed covariances
+    pc_max: np.ndarray  # maximum of pc over the size of the assumed covariance (>= pc)
     max_pc: np.ndarray  # maximum over the size of the SOCRATES shape
     dilution_km: np.ndarray  # each object's in-track 1-sigma (km) at the maximum
     relative_speed_m_s: np.ndarray
@@ -82,6 +83,7 @@ def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> Ev
     n = len(r1)
     hbr = np.broadcast_to(np.asarray(hbr_m, float), (n,))
     pc = np.full(n, np.nan)
+    pc_max = np.full(n, np.nan)
     max_pc = np.full(n, np.nan)
     dilution = np.full(n, np.nan)
     moving = np.linalg.norm(v2 - v1, axis=1) > 0
@@ -90,6 +92,8 @@ def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> Ev
         miss, c2, _ = encounter_planes(r1[idx], v1[idx], r2[idx], v2[idx], cov[idx])
         _, s2, _ = encounter_planes(r1[idx], v1[idx], r2[idx], v2[idx], shape[idx])
         pc[idx] = pc_circle_many(miss, c2, hbr[idx])
+        # scale 1 is one of the sizes searched: the maximum is at least the Pc itself
+        pc_max[idx] = np.fmax(max_pc_many(miss, c2, hbr[idx])[0], pc[idx])
         max_pc[idx], scale = max_pc_many(miss, s2, hbr[idx])
         dilution[idx] = scale * SOCRATES_SHAPE_RTN_M[1] / 1000.0
     speed = np.linalg.norm(v2 - v1, axis=1)
@@ -97,5 +101,5 @@ def events_risk(r1_km, v1_km_s, r2_km, v2_km_s, sigma1_m, sigma2_m, hbr_m) -> Ev
     sigma_along = np.sqrt(np.einsum("ni,nij,nj->n", along, cov, along))
     period = 2 * np.pi * np.sqrt(np.linalg.norm(r1, axis=1) ** 3 / MU_M3_S2)
     doubtful = two_d_unreliable(speed, sigma_along, period)
-    return EventRisk(pc, max_pc, dilution, speed, doubtful)
+    return EventRisk(pc, pc_max, max_pc, dilution, speed, doubtful)
 
