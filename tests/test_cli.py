@@ -158,3 +158,24 @@ def test_analyst_objects_are_screened_by_default_and_marked(tmp_path: Path) -> N
                         for r in rows)
     code, out, err = _run(*args, "--no-analyst")
     assert code == 2 and "1 object(s)" in err  # nothing left to screen against
+
+
+def test_an_old_catalog_is_started_at_its_own_time_and_stale_elements_are_said(
+        tmp_path: Path) -> None:
+    """The synthetic catalog's element sets are from the end of 2025: with no --at the
+    screening starts there (not months later, now), and at a time a month after them it
+    warns that the element sets are stale for their orbits."""
+    from tests.service_helpers import synthetic_db
+
+    db = str(synthetic_db(tmp_path, objects=600))
+    code, _, err = _run("screen", "--db", db, "--days", "0.1", "--workers", "1")
+    assert code == 0, err
+    assert "the catalog's newest element set is from 2025-12-31" in err
+    assert "starting at 2025-12-31T" in err and "warning" not in err
+    code, out, _ = _run("runs", "list", "--db", db, "--format", "json")
+    assert json.loads(out)[0]["WINDOW_START"].startswith("2025-12-31T")
+    code, _, err = _run("screen", "--db", db, "--at", "2026-02-01T00:00:00Z", "--days", "0.1",
+                        "--workers", "1")
+    assert code == 0 and "warning:" in err and "older than the limit for their orbit" in err
+    code, _, err = _run("propagate", "--db", db, "--id", "1", "--at", "2026-02-01T00:00:00Z")
+    assert code == 0 and "warning:" in err

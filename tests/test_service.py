@@ -181,3 +181,13 @@ def test_bad_requests_get_clear_4xx(catalog_db: Path, method, url, kwargs, statu
     r = call(app, method, url, **kwargs)
     assert r.status_code == status, r.text
     assert message in r.text
+
+
+def test_positions_say_how_old_the_elements_are(catalog_db: Path):
+    app = create_app(catalog_db)
+    fresh = call(app, "GET", "/api/positions", params={"at": AT}).json()["elements_age"]
+    late = call(app, "GET", "/api/positions", params={"at": "2026-03-01T00:00:00Z"}
+                ).json()["elements_age"]
+    assert fresh["stale"] == 0 and fresh["objects"] > 1000
+    assert late["stale"] > 0.9 * late["objects"] and late["oldest_days"] > 59
+    assert late["limits_days"]["LEO"] == 3.0

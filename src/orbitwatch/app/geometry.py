@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from sgp4.api import SatrecArray
 
+from orbitwatch.app.freshness import staleness
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.constants import MU_KM3_S2
@@ -85,7 +86,8 @@ class CatalogAtTime:
         globe to interpolate between; objects SGP4 cannot propagate are left out."""
         snap = self.snapshot
         out: dict[str, Any] = {"at_utc": iso_ms(datetime_to_us(at)), "step_s": step_s,
-                               "snapshot_id": snap.snapshot_id}
+                               "snapshot_id": snap.snapshot_id,
+                               "elements_age": staleness(snap, at)}
         if self.array is None:
             return {**out, "ids": [], "names": [], "types": [], "owners": [],
                     "p0_km": [], "p1_km": []}

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from orbitwatch.app.freshness import stale_warning
 from orbitwatch.catalog.ingest import read_text
 from orbitwatch.catalog.snapshot import elements_named, take_snapshot
 from orbitwatch.catalog.store import CatalogStore
@@ -82,6 +83,10 @@ def run_screening(store: CatalogStore, request: ScreeningRequest,
     at = request.elements_at or request.start
     snap = take_snapshot(store, at, max_age_days=request.max_age_days,
                          include_analyst=request.include_analyst)
+    if announce:
+        warning = stale_warning(snap, request.start)
+        if warning:
+            announce(f"warning: {warning}")
     if request.name_pattern and announce:
         named = elements_named(snap.element_sets, request.name_pattern)
         shown = ", ".join(es.object_name or str(es.norad_cat_id) for es in named[:8])

@@ -14,11 +14,12 @@ from orbitwatch.access.sites import HorizonMask, Site, parse_site, read_sites_ge
 from orbitwatch.app.selection import select_elements as select_satellites
 from orbitwatch.cli.common import (
     _parse_ids,
-    _utc,
     db_option,
     format_option,
     handle_errors,
     open_catalog,
+    start_time,
+    warn_if_stale,
 )
 from orbitwatch.cli.output import render
 from orbitwatch.errors import InputError
@@ -89,9 +90,10 @@ def passes_cmd(db, start, days, ids, name_pattern, site_texts, sites_file, min_e
     north, clockwise; elevation above the WGS84 horizon, no refraction)."""
     if plot:
         check_plot_path(plot)
-    at = _utc(start)
+    at = start_time(db, start)
     sites = read_sites(site_texts, sites_file, min_el, mask)
     elements = select_elements(db, at, ids, name_pattern)
+    warn_if_stale(elements, at)
     result = find_passes(elements, sites, at, timedelta(days=days),
                          eop=EarthOrientation.from_finals(eop) if eop else None,
                          settings=PassSettings(workers=workers))
@@ -154,8 +156,9 @@ def access_cmd(db, start, days, ids, name_pattern, country, region_file, off_nad
         raise InputError("give one target: --country NAME_OR_ISO or --region FILE.geojson")
     region = country_region(country) if country else read_region_geojson(region_file)
     sensor = Sensor(off_nadir, swath, sun_min)
-    at = _utc(start)
+    at = start_time(db, start)
     elements = select_elements(db, at, ids, name_pattern)
+    warn_if_stale(elements, at)
     result = imaging_windows(elements, region, sensor, at, timedelta(days=days), step_s=step,
                              spacing_km=spacing,
                              eop=EarthOrientation.from_finals(eop) if eop else None)
@@ -196,9 +199,10 @@ def gnss_cmd(db, start, hours, site_text, systems, min_el, mask, step, satellite
     TDOP; one receiver clock per constellation)."""
     from orbitwatch.access.gnss import gnss_visibility, select_gnss
 
-    at = _utc(start)
+    at = start_time(db, start)
     site = read_sites((site_text,), None, min_el, mask)[0]
     elements = select_gnss(select_elements(db, at, None, None), systems.split(","))
+    warn_if_stale(elements, at)
     series = gnss_visibility(elements, site, at, timedelta(hours=hours), step,
                              eop=EarthOrientation.from_finals(eop) if eop else None)
     rows = series.satellite_rows() if satellites else series.rows()
@@ -227,8 +231,9 @@ def footprint_cmd(db, start, ids, name_pattern, min_el, out, map_path, hours) ->
         raise InputError("choose satellites with --id or --name")
     if map_path:
         check_plot_path(map_path)
-    at = _utc(start)
+    at = start_time(db, start)
     elements = select_elements(db, at, ids, name_pattern)
+    warn_if_stale(elements, at)
     if len(elements) > 500:
         raise InputError(f"{len(elements)} satellites selected; footprints are for up to 500")
     features = [satellite_footprint(e, at, min_el) for e in elements]

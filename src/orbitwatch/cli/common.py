@@ -12,7 +12,9 @@ from typing import Any
 
 import click
 
+from orbitwatch.app.freshness import default_start, stale_warning
 from orbitwatch.app.inputs import parse_ids, parse_time
+from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.cli.output import OUTPUT_FORMATS
 from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError, StoreError
@@ -49,6 +51,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def _utc(value: str | None) -> datetime:
     """An option's UTC time (now when absent)."""
     return parse_time(value, "--at")
+
+
+def start_time(db: Path | None, value: str | None) -> datetime:
+    """``--at`` when given; else now, or the catalog's own time when it is old (said on
+    stderr), so that an old catalog is not propagated months without a word."""
+    if value is not None:
+        return parse_time(value, "--at")
+    with open_catalog(db) as store:
+        start, note = default_start(store)
+    if note:
+        click.echo(f"orbitwatch: note: {note}", err=True)
+    return start
+
+
+def warn_if_stale(elements: list, at: datetime) -> None:
+    """A warning on stderr when element sets used at ``at`` are stale for their orbit."""
+    if elements:
+        warning = stale_warning(Snapshot.from_elements(list(elements), at))
+        if warning:
+            click.echo(f"orbitwatch: warning: {warning}", err=True)
 
 
 def open_catalog(db: Path | None) -> CatalogStore:

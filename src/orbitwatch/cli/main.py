@@ -31,6 +31,8 @@ from orbitwatch.cli.common import (
     format_option,
     handle_errors,
     open_catalog,
+    start_time,
+    warn_if_stale,
 )
 from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
@@ -309,12 +311,13 @@ def catalog_export(db: Path | None, at: str | None, out_format: str, output: Pat
 def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: float, count: int,
                   frame: str, eop: Path | None, fmt: str) -> None:
     """Positions of chosen objects at chosen times (SGP4), or a whole-catalog summary."""
-    t0 = _utc(start)
+    t0 = start_time(db, start)
     times = time_grid(t0, step, count)
     eop_table = EarthOrientation.from_finals(eop) if eop else None
     with open_catalog(db) as store:
         snap = take_snapshot(store, times[-1], norad_cat_ids=_parse_ids(ids) if ids else None,
                              include_analyst=bool(ids), include_decayed=bool(ids))
+    warn_if_stale(snap.element_sets, times[0])
     if ids is None:
         _propagate_summary(snap, times, fmt)
         return

@@ -11,14 +11,15 @@ from orbitwatch.app.inputs import parse_time
 from orbitwatch.app.screening import ScreeningRequest, read_element_files, run_screening
 from orbitwatch.cli.common import (
     _parse_ids,
-    _utc,
     db_option,
     existing_catalog,
     format_option,
     handle_errors,
     open_catalog,
+    start_time,
 )
 from orbitwatch.cli.output import render
+from orbitwatch.screening import VolumePolicy
 from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 
 
@@ -65,7 +66,8 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_pattern, add_paths,
                max_age, no_analyst, sort_by, limit, workers, no_store, fmt) -> None:
     """Find every close approach over a window (SOCRATES-compatible columns)."""
-    window_start = _utc(start)
+    VolumePolicy.parse(volume)  # what the user typed is checked before any file is read
+    window_start = start_time(db, start)
     request = ScreeningRequest(
         start=window_start, days=days, volume=volume,
         elements_at=parse_time(elements_at, "--elements-at") if elements_at else None,
