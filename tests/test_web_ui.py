@@ -83,6 +83,8 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
         page.wait_for_selector("#event-detail .event")
         detail = page.inner_text("#event-detail")
         assert "FOSTER-1992" in detail and "assumed" in detail and "miss" in detail
+        # the two maxima say what they are
+        assert "over the covariance's size" in detail and "SOCRATES's MAX_PROB" in detail
         assert page.locator("#event-detail a[href$='/cdm']").count() == 1
         page.screenshot(path=str(ARTIFACTS / "event.png"))
         page.click("#show-on-globe")
@@ -107,6 +109,20 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
         assert "France" in summary and "revisit gap" in summary
         assert page.locator("#windows tbody tr").count() >= 1
         page.screenshot(path=str(ARTIFACTS / "region.png"))
+        # no ?at=: an old catalog's globe starts at its own time, not now
+        page.goto(f"{url}/")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        page.wait_for_function("document.querySelector('#clock').textContent.length > 0",
+                               timeout=30_000)
+        assert page.inner_text("#clock").startswith("2025-12-31T")
+        assert "older than the limit" not in page.inner_text("#status")
+        # two months after the element sets: a banner says they are stale
+        page.goto(f"{url}/?at=2026-03-01T00:00:00Z")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        page.wait_for_function(
+            "document.querySelector('#status').textContent.includes('older than the limit')",
+            timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "stale_banner.png"))
     assert not errors, f"console errors: {errors}"
 
 

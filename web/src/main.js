@@ -21,12 +21,15 @@ async function api(path, options) {
 }
 
 const params = new URLSearchParams(location.search);
-// the globe's clock starts at ?at= (UTC ISO-8601) or now
-const SIM_START_MS = params.get("at") ? Date.parse(params.get("at")) : Date.now();
+// the globe's clock starts at ?at= (UTC ISO-8601), or now, or, for a catalog more than
+// three days old, at its newest element set (set in main() from /api/health)
+let SIM_START_MS = params.get("at") ? Date.parse(params.get("at")) : Date.now();
+const OLD_CATALOG_MS = 3 * 86400e3;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 
 const fmt = (v) => {
   if (typeof v === "number") {
+    if (v !== 0 && Math.abs(v) < 1e-20) return "< 1e-20";  // no meaning below that
     if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(3);
     return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/\.?0+$/, "");
   }
@@ -42,11 +45,19 @@ function status(text, isError = false) {
 
 // ---------- globe
 let globe;
+let staleNote = "";  // the banner while the globe's element sets are stale
 async function refreshPositions() {
   const at = globe.simTimeMs();
   const data = await api(`/api/positions?at=${encodeURIComponent(iso(at))}`);
   globe.setPositions(data, Date.parse(data.at_utc));
   $("#objcount").textContent = `${data.ids.length} objects`;
+  const age = data.elements_age;
+  staleNote = age && age.stale > 0
+    ? `${age.stale} of ${age.objects} element sets are older than the limit for their ` +
+      `orbit at ${age.at_utc} (oldest ${fmt(age.oldest_days)} days): their positions ` +
+      "may be off by kilometres or more"
+    : "";
+  if (staleNote) status(staleNote, true);
 }
 
 async function showObjectOnGlobe(id) {
@@ -133,7 +144,9 @@ const COLUMNS = [
   ["OBJECT_NAME_1", "Name 1", null], ["NORAD_CAT_ID_2", "Object 2", null],
   ["OBJECT_NAME_2", "Name 2", null], ["TCA_RANGE", "Range (km)", "range"],
   ["TCA_RELATIVE_SPEED", "Speed (km/s)", "speed"], ["PC", "Pc (Foster, assumed cov.)", "pc"],
-  ["MAX_PROB", "Max Pc", "maxprob"], ["OWNER_1", "Owner 1", null], ["OWNER_2", "Owner 2", null],
+  ["PC_MAX", "Pc max (its cov. size)", null],
+  ["MAX_PROB", "SOCRATES max (100:300:100 m)", "maxprob"], ["OWNER_1", "Owner 1", null],
+  ["OWNER_2", "Owner 2", null],
 ];
 
 function eventQuery(extra = {}) {
@@ -199,7 +212,9 @@ async function openEvent(k) {
     el("div", {}, `TCA ${e.TCA} · miss ${fmt(e.TCA_RANGE * 1000)} m (R ${fmt(r)}, T ${fmt(t)}, N ${fmt(n)} m) · ` +
        `relative speed ${fmt(e.TCA_RELATIVE_SPEED)} km/s`),
     el("div", {}, `Pc ${fmt(e.PC)} (${e.PC_METHOD}, ${e.COVARIANCE}; band ${e.PC_BAND}) · ` +
-       `maximum Pc ${fmt(e.MAX_PROB)} · HBR ${fmt(e.HBR_M)} m (${e.HBR_SOURCE})`),
+       `Pc at most ${fmt(e.PC_MAX)} over the covariance's size · SOCRATES's MAX_PROB ` +
+       `(fixed 100:300:100 m shape) ${fmt(e.MAX_PROB)} · HBR ${fmt(e.HBR_M)} m ` +
+       `(${e.HBR_SOURCE})`),
     el("a", { href: `/api/runs/${table.run}/events/${k}/cdm`, target: "_blank" }, "CDM (KVN)"), " ",
     el("a", { href: `/api/runs/${table.run}/events/${k}/cdm?format=xml`, target: "_blank" }, "CDM (XML)"), " ",
     el("a", { href: "#globe", id: "show-on-globe" }, "Show both orbits on the globe"));
@@ -308,13 +323,20 @@ async function route() {
   const [page, arg] = location.hash.replace(/^#/, "").split("/");
   document.body.dataset.page = page || "globe";
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.getAttribute("href") === `#${page || "globe"}`);
-  status("");
+  status(staleNote, Boolean(staleNote));
   if (page === "conjunctions") await conjunctionsView();
   else if (page === "object") await objectView(arg);
   else if (page === "region") regionView();
 }
 
 async function main() {
+  if (!params.get("at")) {
+    try {
+      const health = await api("/api/health");
+      const newest = health.newest_epoch_utc ? Date.parse(health.newest_epoch_utc) : NaN;
+      if (Date.now() - newest > OLD_CATALOG_MS) SIM_START_MS = Math.floor(newest / 3600e3) * 3600e3;
+    } catch (err) { /* the globe still starts, at now */ }
+  }
   globe = new Globe($("#globe"), (id) => showObjectOnGlobe(id).catch((e) => status(e.message, true)));
   globe.start(SIM_START_MS);
   window.__orbitwatchGlobe = globe; // for the browser tests and the console

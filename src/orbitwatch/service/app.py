@@ -20,6 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from orbitwatch._version import __version__
 from orbitwatch.catalog import CatalogStore
+from orbitwatch.core.time import iso_ms
 from orbitwatch.errors import BusyError, InputError, NotFoundError, OrbitwatchError
 from orbitwatch.service.api_access import router as access_router
 from orbitwatch.service.api_catalog import router as catalog_router
@@ -91,7 +92,9 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
         """Software version and what the database holds."""
         with CatalogStore(db_path) as store:
             counts = store.counts()
-        return {"software": f"orbitwatch {__version__}", "database": str(db_path), **counts}
+            newest = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+        return {"software": f"orbitwatch {__version__}", "database": str(db_path), **counts,
+                "newest_epoch_utc": iso_ms(int(newest)) if newest is not None else None}
 
     app.include_router(catalog_router, prefix="/api")
     app.include_router(runs_router, prefix="/api")
