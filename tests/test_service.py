@@ -191,3 +191,11 @@ def test_positions_say_how_old_the_elements_are(catalog_db: Path):
     assert fresh["stale"] == 0 and fresh["objects"] > 1000
     assert late["stale"] > 0.9 * late["objects"] and late["oldest_days"] > 59
     assert late["limits_days"]["LEO"] == 3.0
+
+
+def test_api_docs_need_no_cdn(catalog_db: Path):
+    app = create_app(catalog_db)
+    page = call(app, "GET", "/docs").text
+    assert "/static/vendor/swagger-ui-bundle.js" in page and "cdn." not in page
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert call(app, "GET", f"/static/vendor/{asset}").status_code == 200

@@ -123,6 +123,10 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
             "document.querySelector('#status').textContent.includes('older than the limit')",
             timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "stale_banner.png"))
+        # the API's documentation renders with no network (its assets are packaged)
+        page.goto(f"{url}/docs")
+        page.wait_for_selector(".opblock", timeout=30_000)
+        assert page.locator(".opblock").count() >= 16
     assert not errors, f"console errors: {errors}"
 
 

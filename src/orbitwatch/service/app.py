@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -47,6 +48,7 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     whose Host header is not in ``allowed_hosts`` get 400. At most
     ``max_waiting_jobs`` screening jobs wait or run at once (then 429)."""
     app = FastAPI(
+        docs_url=None,  # served below from the package's own Swagger UI assets (offline)
         title="orbitwatch",
         version=__version__,
         description="Open space situational awareness: catalog, conjunction screening, "
@@ -100,6 +102,14 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     app.include_router(runs_router, prefix="/api")
     app.include_router(access_router, prefix="/api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API's documentation page, with no download from a CDN."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="orbitwatch API",
+                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui.css",
+                                   swagger_favicon_url="/static/vendor/favicon.svg")
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
