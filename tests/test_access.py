@@ -23,7 +23,7 @@ from orbitwatch.access.sites import HorizonMask, Site, read_sites_geojson
 from orbitwatch.cli.main import cli
 from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us
 from orbitwatch.errors import InputError
-from orbitwatch.formats import read_elements
+from orbitwatch.formats import parse_tle, read_elements
 from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.eop import EarthOrientation
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements, states_at
@@ -381,3 +381,20 @@ def test_antarctica_contains_the_pole_side_only():
     inside = antarctica.contains(np.array([0.0, 90.0, -120.0, 45.0, 0.0]),
                                  np.array([-80.0, -85.0, -75.0, -40.0, 10.0]))
     assert inside.tolist() == [True, True, True, False, False]
+
+
+def test_gnss_counts_only_satellites_in_their_working_orbits(shared_data: Path):
+    """The 2022 catalog names 68 NAVSTARs; 36 are in the 26,560 km working orbit, the rest
+    in disposal orbits 500-1,400 km higher. DOP uses the working ones unless asked."""
+    from orbitwatch.access.gnss import select_gnss
+    from orbitwatch.core.orbit import semi_major_axis_km
+
+    records = parse_tle((shared_data / "catalogs" / "spacetrack_full_2022-01-25.3le")
+                        .read_text(), source="catalog").records
+    every = select_gnss(records, ["GPS"], retired=True)
+    working = select_gnss(records, ["GPS"])
+    assert len(every) == 68 and 30 <= len(working) <= 36
+    assert all(abs(semi_major_axis_km(e.mean_motion) - 26_560) < 25 for e in working)
+    assert all(semi_major_axis_km(e.mean_motion) > 27_000 for e in every if e not in working)
+    galileo = select_gnss(records, ["GALILEO"])
+    assert {e.norad_cat_id for e in galileo} >= {40128, 40129}  # GSAT0201/0202, eccentric

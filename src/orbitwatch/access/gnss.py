@@ -23,6 +23,7 @@ import numpy as np
 
 from orbitwatch.access.geometry import look_angles, site_teme
 from orbitwatch.access.sites import Site
+from orbitwatch.core.orbit import semi_major_axis_km
 from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms, split_jd_after
 from orbitwatch.errors import InputError
 from orbitwatch.formats.elements import ElementSet
@@ -52,13 +53,40 @@ def constellation_of(es: ElementSet) -> str | None:
     return None
 
 
-def select_gnss(elements: Sequence[ElementSet], systems: Sequence[str]) -> list[ElementSet]:
+#: The semi-major axes (km) of each system's working orbits (medium Earth orbits, and the
+#: geosynchronous ones of BeiDou and NavIC; Galileo's two satellites left in eccentric
+#: orbits, GSAT0201/0202, are in service at 27,977 km). Retired satellites are moved to
+#: disposal orbits hundreds of km away (GPS at 27,100-28,000 km), so an element set
+#: within OPERATIONAL_TOLERANCE_KM of one of these is a satellite in its working orbit.
+#: Health is not in the public catalog: spares in their slots count.
+OPERATIONAL_ORBITS_KM = {"GPS": (26_560.0,), "GLONASS": (25_508.0,),
+                         "GALILEO": (29_600.0, 27_977.0), "BEIDOU": (27_906.0, 42_164.0),
+                         "NAVIC": (42_164.0,)}
+OPERATIONAL_TOLERANCE_KM = 25.0
+
+
+def in_working_orbit(es: ElementSet, system: str) -> bool:
+    """Whether the satellite is in one of its system's working orbits (not disposal)."""
+    a = semi_major_axis_km(es.mean_motion)
+    return any(abs(a - nominal) <= OPERATIONAL_TOLERANCE_KM
+               for nominal in OPERATIONAL_ORBITS_KM[system])
+
+
+def select_gnss(elements: Sequence[ElementSet], systems: Sequence[str], *,
+                retired: bool = False) -> list[ElementSet]:
+    """The element sets of the named systems' satellites in their working orbits (all of
+    them, retired ones in disposal orbits included, with ``retired=True``)."""
     wanted = {s.upper() for s in systems}
     unknown = wanted - set(CONSTELLATIONS)
     if unknown:
         raise InputError(f"unknown GNSS system(s) {', '.join(sorted(unknown))}; known: "
                          f"{', '.join(CONSTELLATIONS)}")
-    return [e for e in elements if constellation_of(e) in wanted]
+    out = []
+    for e in elements:
+        system = constellation_of(e)
+        if system in wanted and (retired or in_working_orbit(e, system)):
+            out.append(e)
+    return out
 
 
 @dataclass(slots=True)

@@ -187,21 +187,25 @@ def access_cmd(db, start, days, ids, name_pattern, country, region_file, off_nad
 @click.option("--mask", default=None, help="Horizon mask AZ:EL,... (deg).")
 @click.option("--step", type=click.FloatRange(min=1.0), default=300.0, show_default=True,
               help="Seconds between times.")
+@click.option("--with-retired", is_flag=True,
+              help="Also count satellites in disposal orbits (by default only those in their "
+                   "system's working orbits: retired GPS satellites are 500+ km higher).")
 @click.option("--satellites", is_flag=True,
               help="List every visible satellite (azimuth, elevation) instead of counts and "
                    "DOP.")
 @eop_option
 @format_option
 @handle_errors
-def gnss_cmd(db, start, hours, site_text, systems, min_el, mask, step, satellites, eop,
-             fmt) -> None:
+def gnss_cmd(db, start, hours, site_text, systems, min_el, mask, step, with_retired,
+             satellites, eop, fmt) -> None:
     """GNSS satellites in view from a site and the DOP series (GDOP, PDOP, HDOP, VDOP,
     TDOP; one receiver clock per constellation)."""
     from orbitwatch.access.gnss import gnss_visibility, select_gnss
 
     at = start_time(db, start)
     site = read_sites((site_text,), None, min_el, mask)[0]
-    elements = select_gnss(select_elements(db, at, None, None), systems.split(","))
+    elements = select_gnss(select_elements(db, at, None, None), systems.split(","),
+                           retired=with_retired)
     warn_if_stale(elements, at)
     series = gnss_visibility(elements, site, at, timedelta(hours=hours), step,
                              eop=EarthOrientation.from_finals(eop) if eop else None)
