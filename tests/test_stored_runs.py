@@ -137,3 +137,37 @@ def test_the_iss_is_not_a_two_metre_payload():
     assert iss.metres > 60.0 and "ISS" in iss.source
     assert radius_of(25544, "PAYLOAD", 400.0, {25544: iss.__class__(66.1, "table")}
                      ).metres == 66.1  # a table still wins
+
+
+def test_a_docked_stack_is_one_row_and_its_events_stay_stored(tmp_path: Path):
+    """A station and two vehicles docked to it (one element set, three numbers) crossing
+    another object's orbit: the report shows each approach once, naming the stack; the
+    run keeps all three events."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from orbitwatch.catalog.synth import synthesize
+    from orbitwatch.formats import write_omm
+
+    base = synthesize(1, seed=11, epoch=datetime(2026, 1, 1, tzinfo=UTC))[0].elements
+    station = replace(base, norad_cat_id=25544, eccentricity=0.0001, object_name="STATION")
+    docked = [replace(station, norad_cat_id=n, object_name=f"VEHICLE {n}")
+              for n in (60001, 60002)]
+    other = replace(station, norad_cat_id=40000, inclination=station.inclination + 0.5,
+                    object_name="CROSSER")
+    src = tmp_path / "stack.json"
+    src.write_text(write_omm([station, *docked, other], "json"))
+    db = str(tmp_path / "c.db")
+    cli_ok("catalog", "load", str(src), "--db", db)
+    cli_ok("screen", "--db", db, "--at", "2026-01-01T00:00:00Z", "--days", "0.25",
+           "--workers", "1", "--no-analyst")
+    with CatalogStore(db) as store:
+        run = load_run(store, 1)
+        report = conjunction_report(store, 1, sort="tca")
+    approaches = len({int(e["tca_us"]) // 1_000_000 for e in run.events})
+    assert approaches >= 1 and len(run.events) == 3 * approaches
+    assert len(report.rows) == approaches
+    for row in report.rows:
+        assert row["GROUPED_EVENTS"] == 3
+        assert "STATION stack: 3 objects sharing one element set (25544, 60001, 60002)" in \
+            row["STACK"]

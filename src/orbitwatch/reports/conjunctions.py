@@ -58,9 +58,12 @@ def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob
 
 
 def risk_report(result: ScreeningResult, *, sort: str = "maxprob",
-                cara_hbr: dict[int, Radius] | None = None) -> ConjunctionReport:
+                cara_hbr: dict[int, Radius] | None = None,
+                group_docked: bool = True) -> ConjunctionReport:
     """The risk of every event of a screening result (fresh or stored), from the states
-    at TCA and the object facts it carries."""
+    at TCA and the object facts it carries. ``group_docked``: the events of a docked
+    stack's members at one TCA are one row (STACK names the stack, GROUPED_EVENTS says
+    how many events it stands for)."""
     ev, o = result.events, result.objects
     known = np.isfinite(ev["r1_km"]).all(axis=1) & np.isfinite(ev["r2_km"]).all(axis=1)
     ev = ev[known]
@@ -117,9 +120,90 @@ def risk_report(result: ScreeningResult, *, sort: str = "maxprob",
                        "object_2": _object_facts(result, k2),
                        "element_set_id_1": int(o.element_set_id[k1]),
                        "element_set_id_2": int(o.element_set_id[k2])})
+    if group_docked:
+        rows, states = _group_stacks(result, ev, rows, states, metres)
     order = _order(rows, sort)
     return ConjunctionReport(result.run_id or 0, result.provenance, [rows[i] for i in order],
                              [states[i] for i in order], int((~known).sum()))
+
+
+#: Objects whose least distance over a run stays under this are one docked stack: docked
+#: vehicles and modules carry the station's own element set (their distance is 0).
+DOCKED_M = 1.0
+
+
+def _stacks(result: ScreeningResult, metres: np.ndarray) -> dict[int, tuple[int, str]]:
+    """Object row -> (stack leader's row, the stack's description), for the objects of
+    docked stacks (formation pairs closer than DOCKED_M over the whole run). The leader
+    is the largest member (the station)."""
+    parent = list(range(len(result.objects)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for f in result.formation:
+        if f["min_distance_m"] < DOCKED_M:
+            parent[root(int(f["idx_1"]))] = root(int(f["idx_2"]))
+    members: dict[int, list[int]] = {}
+    for k in range(len(parent)):
+        members.setdefault(root(k), []).append(k)
+    o = result.objects
+    out = {}
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        leader = max(group, key=lambda k: (metres[k], -int(o.norad_cat_id[k])))
+        ids = sorted(int(o.norad_cat_id[k]) for k in group)
+        text = (f"{o.object_name[leader] or ids[0]} stack: {len(group)} objects sharing "
+                f"one element set ({', '.join(map(str, ids))})")
+        out.update({k: (leader, text) for k in group})
+    return out
+
+
+def _stack_key(stacks: dict[int, tuple[int, str]], i1: int, i2: int, tca_us: int) -> tuple:
+    """The approach an event belongs to: the two stacks (or objects), either way round,
+    and the TCA to the second."""
+    a, b = stacks.get(i1, (i1,))[0], stacks.get(i2, (i2,))[0]
+    return min(a, b), max(a, b), round(tca_us / 1e6)
+
+
+def _group_stacks(result: ScreeningResult, ev: np.ndarray, rows: list[dict],
+                  states: list[dict], metres: np.ndarray) -> tuple[list[dict], list[dict]]:
+    """One row per approach of a docked stack (the worst Pc of its members' events at
+    the same TCA), with the stack named and the number of events it stands for; the
+    events stay stored one per pair."""
+    stacks = _stacks(result, metres)
+    for row in rows:
+        row["STACK"], row["GROUPED_EVENTS"] = None, 1
+    if not stacks:
+        return rows, states
+    best: dict[tuple, int] = {}
+    counts: dict[tuple, int] = {}
+    for k, e in enumerate(ev):
+        i1, i2 = int(e["idx_1"]), int(e["idx_2"])
+        if i1 not in stacks and i2 not in stacks:
+            continue
+        key = _stack_key(stacks, i1, i2, int(e["tca_us"]))
+        counts[key] = counts.get(key, 0) + 1
+        if key not in best or rows[k]["PC"] > rows[best[key]]["PC"]:
+            best[key] = k
+    keep_rows, keep_states = [], []
+    grouped = set(best.values())
+    for k, e in enumerate(ev):
+        i1, i2 = int(e["idx_1"]), int(e["idx_2"])
+        if i1 not in stacks and i2 not in stacks:
+            keep_rows.append(rows[k])
+            keep_states.append(states[k])
+        elif k in grouped:
+            key = _stack_key(stacks, i1, i2, int(e["tca_us"]))
+            rows[k]["STACK"] = "; ".join(stacks[i][1] for i in (i1, i2) if i in stacks)
+            rows[k]["GROUPED_EVENTS"] = counts[key]
+            keep_rows.append(rows[k])
+            keep_states.append(states[k])
+    return keep_rows, keep_states
 
 
 def _order(rows: list[dict], sort: str) -> list[int]:
