@@ -64,6 +64,8 @@ PASS_DTYPE = np.dtype([
     ("set_us", np.int64), ("set_az_deg", np.float64),
     ("starts_before_window", np.bool_), ("ends_after_window", np.bool_),
     ("sunlit_at_max", np.bool_), ("site_dark_at_max", np.bool_), ("visible", np.bool_),
+    # first and last sample of the pass when it is visible (sunlit, site dark): -1 if never
+    ("visible_from_us", np.int64), ("visible_to_us", np.int64),
 ])
 
 #: Degrees of margin on the lowest threshold in the bracketing step: geodetic and
@@ -130,6 +132,8 @@ def find_passes(elements: Sequence[ElementSet], sites: Sequence[Site], start: da
     start_us = datetime_to_us(start)
     for name in ("rise_us", "max_us", "set_us"):
         passes[name] += start_us
+    for name in ("visible_from_us", "visible_to_us"):
+        passes[name] = np.where(passes["visible"], passes[name] + start_us, -1)
     passes = passes[np.lexsort((passes["rise_us"], passes["site"]))]
     return PassResult(passes, elements, list(sites), failed, start_us,
                       start_us + round(window_s * 1e6))
@@ -370,7 +374,7 @@ def _assemble(sats, r_max, view, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m_az
     out["set_us"] = np.round(p_set * 1e6).astype(np.int64)
     out["max_us"] = np.round(t_max * 1e6).astype(np.int64)
     out["max_el_deg"], out["max_az_deg"], out["max_range_km"] = el_max, az_max, rng_max
-    # light: the satellite sunlit and the site dark, at rise, culmination or set
+    # light at culmination
     sun = sun_teme_km(*split_jd_after(view.jd0, view.fr0, t3))
     lit = sunlit(p, sun)
     sp, sb = view.frame(t3)
@@ -378,9 +382,41 @@ def _assemble(sats, r_max, view, c_obj, c_t, c_rise, up0, m_obj, m_t, m_el, m_az
     dark = sun_el < st.darkness_deg
     out["sunlit_at_max"] = lit[k:2 * k]
     out["site_dark_at_max"] = dark[k:2 * k]
-    both = (lit & dark).reshape(3, k)
-    out["visible"] = both.any(axis=0)
+    _visible_span(out, sats, r_max, view, p_obj, p_rise, p_set, jd0, fr0, st)
     return out
+
+
+#: Samples across each pass for its visibility (the satellite sunlit and the site dark at
+#: once): a visible stretch shorter than a pass's duration / (n - 1) can be missed.
+VISIBILITY_SAMPLES = 16
+
+
+def _visible_span(out: np.ndarray, sats, r_max, view: SiteView, p_obj, p_rise, p_set,
+                  jd0, fr0, st: PassSettings) -> None:
+    """``visible`` and the first and last visible sample of each pass: whether the site
+    is dark is checked first (the Sun alone), the satellite's light only where it is."""
+    k = len(p_obj)
+    frac = np.linspace(0.0, 1.0, VISIBILITY_SAMPLES)
+    t = (p_rise[:, None] + frac[None, :] * (p_set - p_rise)[:, None]).ravel()
+    obj = np.repeat(p_obj, VISIBILITY_SAMPLES)
+    sun = sun_teme_km(*split_jd_after(view.jd0, view.fr0, t))
+    sp, sb = view.frame(t)
+    _, sun_el, _ = look_angles(sun, sp, sb)
+    both = sun_el < st.darkness_deg
+    check = np.flatnonzero(both)
+    if len(check):
+        err, pos, _ = states_at(sats, obj[check], t[check], jd0, fr0, r_max)
+        both[check] = sunlit(pos, sun[check]) & (err == 0)
+    both = both.reshape(k, VISIBILITY_SAMPLES)
+    t = t.reshape(k, VISIBILITY_SAMPLES)
+    out["visible"] = both.any(axis=1)
+    first = both.argmax(axis=1)
+    last = VISIBILITY_SAMPLES - 1 - both[:, ::-1].argmax(axis=1)
+    rows = np.arange(k)
+    out["visible_from_us"] = np.where(out["visible"],
+                                      np.round(t[rows, first] * 1e6).astype(np.int64), -1)
+    out["visible_to_us"] = np.where(out["visible"],
+                                    np.round(t[rows, last] * 1e6).astype(np.int64), -1)
 
 
 def pass_rows(result: PassResult) -> list[dict]:
@@ -404,6 +440,8 @@ def pass_rows(result: PassResult) -> list[dict]:
             "SUNLIT_AT_MAX": bool(p["sunlit_at_max"]),
             "SITE_DARK_AT_MAX": bool(p["site_dark_at_max"]),
             "VISIBLE": bool(p["visible"]),
+            "VISIBLE_FROM_UTC": iso_ms(int(p["visible_from_us"])) if p["visible"] else None,
+            "VISIBLE_TO_UTC": iso_ms(int(p["visible_to_us"])) if p["visible"] else None,
             "CUT_BY_WINDOW": ("start" if p["starts_before_window"] else "")
                              + ("end" if p["ends_after_window"] else ""),
         })
