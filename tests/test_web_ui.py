@@ -78,6 +78,10 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
                        .all_inner_texts()]
         assert ranges_desc == sorted(ranges_desc, reverse=True)
         page.screenshot(path=str(ARTIFACTS / "conjunctions.png"))
+        # the wide table scrolls inside its panel
+        assert page.evaluate("document.querySelector('#events').getBoundingClientRect().right"
+                             " <= document.querySelector('aside').getBoundingClientRect().right"
+                             " + 1")
         # open the closest event: its details, Pc with method and covariance, both orbits
         page.locator("#events tbody tr").last.click()
         page.wait_for_selector("#event-detail .event")
@@ -103,10 +107,13 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
         page.fill("#region-form input[name='country']", "FR")
         page.fill("#region-form input[name='name']", "SUN_SYNCHRONOUS")
         page.fill("#region-form input[name='days']", "1")
+        page.fill("#region-form input[name='at']", "2026-01-01T06:00:00Z")  # its own start
         page.click("#region-form button")
         page.wait_for_selector("#windows table, #windows .empty", timeout=120_000)
         summary = page.inner_text("#windows")
         assert "France" in summary and "revisit gap" in summary
+        entries = page.locator("#windows tbody tr td:nth-child(3)").all_inner_texts()
+        assert entries and min(entries) >= "2026-01-01T06:00:00"
         assert page.locator("#windows tbody tr").count() >= 1
         page.screenshot(path=str(ARTIFACTS / "region.png"))
         # no ?at=: an old catalog's globe starts at its own time, not now

@@ -292,7 +292,7 @@ function regionView() {
     const f = new FormData(e.target);
     const q = new URLSearchParams({ country: f.get("country"), name: f.get("name"),
                                     off_nadir_deg: f.get("off_nadir"), days: f.get("days"),
-                                    at: iso(globe.simTimeMs()) });
+                                    at: f.get("at") || iso(globe.simTimeMs()) });
     if (f.get("sun_min")) q.set("sun_min_deg", f.get("sun_min"));
     $("#windows").replaceChildren("computing…");
     try {
@@ -313,6 +313,7 @@ function regionView() {
   el("label", {}, " Satellites (name regex) ", el("input", { name: "name", value: "SENTINEL-2|LANDSAT|PLEIADES", size: 24 })),
   el("label", {}, " Max off-nadir ° ", el("input", { name: "off_nadir", value: "30", size: 3 })),
   el("label", {}, " Sun above ° ", el("input", { name: "sun_min", value: "10", size: 3 })),
+  el("label", {}, " Start (UTC) ", el("input", { name: "at", value: iso(globe.simTimeMs()), size: 22 })),
   el("label", {}, " Days ", el("input", { name: "days", value: "7", size: 3 })), " ",
   el("button", {}, "Find imaging windows"));
   $("#view").replaceChildren(el("h2", {}, "Imaging windows over a region"), form, el("div", { id: "windows" }));
