@@ -46,6 +46,7 @@ def _alfano(shared_data: Path, k: int, which: str):
             np.array(rows[8] + rows[9]), np.array(rows[10:16]))
 
 
+@pytest.mark.slow  # seconds per case: the whole suite runs them
 @pytest.mark.parametrize("case", [5, 6, 7, 8])
 def test_monte_carlo_agrees_with_cara(shared_data: Path, case: int):
     """Draws at epoch, two-body to TCA: within the 95 % intervals of both estimates."""

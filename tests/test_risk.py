@@ -106,6 +106,7 @@ def test_alfano_2009_cases_2d(shared_data):
             assert rel(pc, exp) <= 1e-6, f"case {k}: {pc} vs CARA {exp}"
 
 
+@pytest.mark.slow  # seconds per case: the whole suite runs them
 @pytest.mark.parametrize("k", range(1, 13))
 def test_alfano_2009_cases_3d(vectors, shared_data, k):
     """Hall's 3D Nc against CARA's Pc3D_Hall to the stated 1e-3, over the time limits
