@@ -179,3 +179,40 @@ def test_an_old_catalog_is_started_at_its_own_time_and_stale_elements_are_said(
     assert code == 0 and "warning:" in err and "older than the limit for their orbit" in err
     code, _, err = _run("propagate", "--db", db, "--id", "1", "--at", "2026-02-01T00:00:00Z")
     assert code == 0 and "warning:" in err
+
+
+@pytest.mark.parametrize("kind", ["tar.xz", "tar.gz", "directory"])
+def test_history_archives_and_directories_load_each_set_once(tmp_path: Path, kind: str) -> None:
+    """Snapshots of a catalog over time, as providers archive them: each file is a
+    source of its own, and an element set issued again in a later snapshot is stored
+    once."""
+    import tarfile
+    from datetime import UTC, datetime
+
+    from orbitwatch.catalog.synth import synthesize
+    from orbitwatch.formats import write_tle
+
+    first = [o.elements for o in synthesize(30, seed=1, epoch=datetime(2026, 1, 1, tzinfo=UTC))]
+    later = [o.elements for o in synthesize(30, seed=2, epoch=datetime(2026, 1, 2, tzinfo=UTC))]
+    snaps = tmp_path / "snaps"
+    snaps.mkdir()
+    (snaps / "a_2026-01-01.tle").write_text(write_tle(first))
+    (snaps / "b_2026-01-02.tle").write_text(write_tle(first[:10] + later))  # 10 again
+    if kind == "directory":
+        target = snaps
+    else:
+        target = tmp_path / f"history.{kind}"
+        with tarfile.open(target, "w:" + kind.split(".")[1]) as archive:
+            for f in sorted(snaps.iterdir()):
+                archive.add(f, arcname=f"history/{f.name}")
+    db = tmp_path / "c.db"
+    code, out, err = _run("catalog", "load", str(target), "--db", str(db))
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert len(lines) == 2 and "b_2026-01-02.tle: 40 read, 30 added, 10 already stored" \
+        in lines[1]
+    if kind != "directory":
+        assert lines[0].startswith(f"{target}:history/a_2026-01-01.tle")
+    from orbitwatch.catalog import CatalogStore
+    with CatalogStore(db) as store:
+        assert store.counts()["element_sets"] == 60

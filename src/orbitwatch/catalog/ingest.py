@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import tarfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from orbitwatch.catalog.store import CatalogStore, LoadReport
@@ -30,6 +32,11 @@ def read_text_noting(path: str | Path) -> tuple[str, str | None]:
         raise InputError(f"{p}: is a directory, not a catalog file")
     except OSError as err:
         raise InputError(f"{p}: cannot be read ({err.strerror})")
+    return decode_text(data)
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Bytes as text: UTF-8, or Latin-1 with a note saying where UTF-8 failed."""
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
@@ -37,6 +44,39 @@ def read_text_noting(path: str | Path) -> tuple[str, str | None]:
         return data.decode("latin-1"), (
             f"not UTF-8 (byte {data[err.start]:#04x} at line {line} is the first that is "
             "not): read as Latin-1, check non-ASCII names")
+
+
+def sources(path: str | Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """The files a path stands for, in name order, as (source name, reader of its bytes):
+    the file itself; every file under a directory; every member of a tar archive (.tar,
+    .tar.gz, .tgz, .tar.xz, .tar.bz2), named ``archive:member``. History snapshots come
+    as such archives (one element-set file per snapshot)."""
+    p = Path(path)
+    if p.is_dir():
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            yield str(f), f.read_bytes
+        return
+    if p.is_file() and tarfile.is_tarfile(p):
+        try:
+            with tarfile.open(p) as archive:
+                members = sorted((m for m in archive.getmembers() if m.isfile()),
+                                 key=lambda m: m.name)
+                for m in members:
+                    data = archive.extractfile(m).read()  # type: ignore[union-attr]
+                    yield f"{p}:{m.name}", lambda data=data: data
+        except (tarfile.TarError, EOFError, OSError) as err:
+            raise FileFormatError(f"{p}: not a readable tar archive ({err})")
+        return
+    yield str(p), lambda: read_bytes(p)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file")
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror})")
 
 
 def load_text(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import platform
 import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -17,8 +18,9 @@ import click
 
 from orbitwatch._version import __version__
 from orbitwatch.app.propagation import OUTPUT_FRAMES, state_rows, throughput_summary
-from orbitwatch.catalog import CatalogStore, default_db_path, load_path, load_text, take_snapshot
+from orbitwatch.catalog import CatalogStore, default_db_path, load_text, take_snapshot
 from orbitwatch.catalog.info import catalog_info
+from orbitwatch.catalog.ingest import decode_text, sources
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
@@ -93,8 +95,7 @@ def catalog() -> None:
 
 
 @catalog.command("load")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--input-format", type=click.Choice(["tle", "json", "csv", "xml", "kvn", "satcat"]),
               default=None, help="Format of the files [default: detected from content].")
@@ -109,17 +110,21 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
     """
     total_rejected = 0
     failed: list[str] = []
+    n_files = 0
     with CatalogStore(db) as store:
-        for path in paths:
+        for source, read in (item for path in paths for item in _sources_or_error(path)):
+            n_files += 1
             try:
-                report = load_path(store, path, fmt=input_format, checksum_policy=checksum)
+                text, note = decode_text(read())
+                report = load_text(store, text, source=source, fmt=input_format,
+                                   checksum_policy=checksum, notes=(note,) if note else ())
             except InputError as err:  # this file: one line; the batch goes on
                 click.echo(f"orbitwatch: error: {err}", err=True)
-                failed.append(str(path))
+                failed.append(source)
                 continue
             click.echo(report.summary())
             if report.n_rejected and not report.n_read:
-                failed.append(str(path))
+                failed.append(source)
             for rej in report.rejects[:5]:
                 click.echo(f"  rejected: {str(rej).splitlines()[0]}", err=True)
             if report.n_rejected > 5:
@@ -130,9 +135,22 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
         click.echo(f"{total_rejected} records rejected in all; the others were stored",
                    err=True)
     if failed:
-        click.echo(f"orbitwatch: error: nothing stored from {len(failed)} of {len(paths)} "
+        click.echo(f"orbitwatch: error: nothing stored from {len(failed)} of {n_files} "
                    f"file(s): {', '.join(failed[:5])}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _sources_or_error(path: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """(source, reader) for each file of a path (a file, a directory, a tar archive); a
+    path that cannot be opened gives a reader that raises its error, so the batch goes
+    on past it."""
+    try:
+        yield from sources(path)
+    except InputError as err:
+        def fail(err: InputError = err) -> bytes:
+            raise err
+
+        yield str(path), fail
 
 
 @catalog.command("radii")

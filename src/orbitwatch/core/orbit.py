@@ -25,6 +25,9 @@ def mean_motion_rad_s(mean_motion_rev_day):
 def semi_major_axis_km(mean_motion_rev_day):
     """Semi-major axis (km) of a mean motion (rev/day): Kepler's third law, a = (mu/n^2)^(1/3).
     A mean motion of zero or below gives inf."""
+    if isinstance(mean_motion_rev_day, float | int):  # one value: no array machinery
+        n = float(mean_motion_rev_day) * _REV_PER_DAY_TO_RAD_S
+        return (MU_KM3_S2 / (n * n)) ** (1.0 / 3.0) if n > 0 else math.inf
     n = mean_motion_rad_s(mean_motion_rev_day)
     with np.errstate(divide="ignore", invalid="ignore"):
         a = np.where(n > 0, np.cbrt(MU_KM3_S2 / np.where(n > 0, n, 1.0) ** 2), np.inf)
@@ -41,6 +44,8 @@ def mean_motion_rev_day(semi_major_axis_km_):
 def perigee_altitude_km(mean_motion_rev_day_, eccentricity):
     """Perigee altitude above the equatorial radius (km): a (1 - e) - R_E."""
     a = semi_major_axis_km(mean_motion_rev_day_)
+    if isinstance(a, float) and isinstance(eccentricity, float | int):
+        return a * (1.0 - eccentricity) - EARTH_RADIUS_KM
     return a * (1.0 - np.asarray(eccentricity)) - EARTH_RADIUS_KM
 
 
