@@ -216,3 +216,24 @@ def test_history_archives_and_directories_load_each_set_once(tmp_path: Path, kin
     from orbitwatch.catalog import CatalogStore
     with CatalogStore(db) as store:
         assert store.counts()["element_sets"] == 60
+
+
+def test_many_files_are_parsed_in_workers_and_stored_in_order(tmp_path: Path) -> None:
+    """Six snapshot files (parsed in worker processes) and one that no reader takes: the
+    good ones load in name order, the bad one is one line, the command exits 2."""
+    from datetime import UTC, datetime, timedelta
+
+    from orbitwatch.catalog.synth import synthesize
+    from orbitwatch.formats import write_tle
+
+    folder = tmp_path / "snaps"
+    folder.mkdir()
+    for k in range(6):
+        epoch = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=6 * k)
+        (folder / f"s{k}.tle").write_text(write_tle(
+            [o.elements for o in synthesize(20, seed=k, epoch=epoch)]))
+    (folder / "s3b.json").write_text("[" * 50_000)
+    code, out, err = _run("catalog", "load", str(folder), "--db", str(tmp_path / "c.db"))
+    assert code == 2 and "s3b.json" in err and "nothing stored from 1 of 7 file(s)" in err
+    loaded = [line.split(":")[0].rsplit("/", 1)[1] for line in out.strip().splitlines()]
+    assert loaded == ["s0.tle", "s1.tle", "s2.tle", "s3.tle", "s4.tle", "s5.tle"]

@@ -6,7 +6,9 @@ import dataclasses
 import hashlib
 import tarfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from orbitwatch.catalog.store import CatalogStore, LoadReport
 from orbitwatch.errors import FileFormatError, InputError
@@ -91,16 +93,58 @@ def load_text(
 
 def _load_text(store: CatalogStore, text: str, *, source: str, fmt: str | None,
                checksum_policy: ChecksumPolicy) -> LoadReport:
+    return store_parsed(store, parse_text(text, source=source, fmt=fmt,
+                                          checksum_policy=checksum_policy))
+
+
+@dataclass(slots=True)
+class ParsedSource:
+    """One source read and parsed, not yet stored (parsing can run in another process;
+    storing is the store's, in order)."""
+
+    source: str
+    fmt: str
+    sha256: str
+    result: Any  # ParseResult, or SatcatResult for fmt "satcat"
+    notes: tuple[str, ...] = ()
+
+
+def parse_text(text: str, *, source: str, fmt: str | None = None,
+               checksum_policy: ChecksumPolicy = "verify",
+               notes: tuple[str, ...] = ()) -> ParsedSource:
+    """Detect the format and parse, strictly; an InputError for a file no reader takes."""
     fmt = fmt or detect_format(text, source)
     sha = hashlib.sha256(text.encode()).hexdigest()
     if fmt == "satcat":
-        sat = parse_satcat_csv(text, source=source)
-        return store.load_satcat(sat.records, sat.rejects, source=source, sha256=sha)
+        return ParsedSource(source, fmt, sha, parse_satcat_csv(text, source=source), notes)
     result = read_elements(text, source=source, fmt=fmt, checksum_policy=checksum_policy)
     if not result.records and not result.rejects and text.strip():
         raise FileFormatError(f"{source}: no element sets found in it")
-    return store.load_elements(result.records, result.rejects, source=source, fmt=fmt,
-                               sha256=sha)
+    return ParsedSource(source, fmt, sha, result, notes)
+
+
+def parse_bytes(source: str, data: bytes, fmt: str | None,
+                checksum_policy: ChecksumPolicy) -> ParsedSource | InputError:
+    """:func:`parse_text` of a file's bytes, the error returned rather than raised (for
+    worker processes: one bad file must not end the others' results)."""
+    text, note = decode_text(data)
+    try:
+        return parse_text(text, source=source, fmt=fmt, checksum_policy=checksum_policy,
+                          notes=(note,) if note else ())
+    except InputError as err:
+        return err
+
+
+def store_parsed(store: CatalogStore, parsed: ParsedSource) -> LoadReport:
+    """Store one parsed source in one transaction."""
+    r = parsed.result
+    if parsed.fmt == "satcat":
+        report = store.load_satcat(r.records, r.rejects, source=parsed.source,
+                                   sha256=parsed.sha256)
+    else:
+        report = store.load_elements(r.records, r.rejects, source=parsed.source,
+                                     fmt=parsed.fmt, sha256=parsed.sha256)
+    return dataclasses.replace(report, notes=parsed.notes) if parsed.notes else report
 
 
 def load_path(

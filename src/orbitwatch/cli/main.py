@@ -5,7 +5,9 @@ Expected errors print one line on stderr (``orbitwatch: error: ...``), no traceb
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import os
 import platform
 import sys
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ from orbitwatch._version import __version__
 from orbitwatch.app.propagation import OUTPUT_FRAMES, state_rows, throughput_summary
 from orbitwatch.catalog import CatalogStore, default_db_path, load_text, take_snapshot
 from orbitwatch.catalog.info import catalog_info
-from orbitwatch.catalog.ingest import decode_text, sources
+from orbitwatch.catalog.ingest import parse_bytes, sources, store_parsed
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
@@ -40,6 +42,7 @@ from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
+from orbitwatch.core.processes import worker_pool
 from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
@@ -112,16 +115,13 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
     failed: list[str] = []
     n_files = 0
     with CatalogStore(db) as store:
-        for source, read in (item for path in paths for item in _sources_or_error(path)):
+        for source, parsed in _parsed_sources(paths, input_format, checksum):
             n_files += 1
-            try:
-                text, note = decode_text(read())
-                report = load_text(store, text, source=source, fmt=input_format,
-                                   checksum_policy=checksum, notes=(note,) if note else ())
-            except InputError as err:  # this file: one line; the batch goes on
-                click.echo(f"orbitwatch: error: {err}", err=True)
+            if isinstance(parsed, InputError):  # this file: one line; the batch goes on
+                click.echo(f"orbitwatch: error: {parsed}", err=True)
                 failed.append(source)
                 continue
+            report = store_parsed(store, parsed)
             click.echo(report.summary())
             if report.n_rejected and not report.n_read:
                 failed.append(source)
@@ -138,6 +138,39 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
         click.echo(f"orbitwatch: error: nothing stored from {len(failed)} of {n_files} "
                    f"file(s): {', '.join(failed[:5])}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _parsed_sources(paths: tuple[Path, ...], fmt: str | None, checksum: str,
+                    ) -> Iterator[tuple[str, Any]]:
+    """(source, parsed source or its InputError) for each file of the paths, in order.
+    Many files (a history archive of dozens of snapshots) are parsed in worker processes,
+    a few files ahead of the store, which stays in this process and in file order."""
+    items = [item for path in paths for item in _sources_or_error(path)]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < 4 or workers < 2:
+        for source, read in items:
+            try:
+                yield source, parse_bytes(source, read(), fmt, checksum)
+            except InputError as err:
+                yield source, err
+        return
+    ahead = 2 * workers  # files parsed ahead of the store: bounded memory
+    with worker_pool(workers) as pool:
+        pending: collections.deque = collections.deque()
+        for source, read in items:
+            try:
+                pending.append((source, pool.submit(parse_bytes, source, read(), fmt,
+                                                    checksum)))
+            except InputError as err:
+                pending.append((source, err))
+            while len(pending) > ahead:
+                yield _result(*pending.popleft())
+        while pending:
+            yield _result(*pending.popleft())
+
+
+def _result(source: str, work: Any) -> tuple[str, Any]:
+    return source, (work.result() if hasattr(work, "result") else work)
 
 
 def _sources_or_error(path: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
