@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import hashlib
+import itertools
+import os
 import tarfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from orbitwatch.catalog.store import CatalogStore, LoadReport
+from orbitwatch.core.processes import worker_pool
 from orbitwatch.errors import FileFormatError, InputError
 from orbitwatch.formats import detect_format, parse_satcat_csv, read_elements
 from orbitwatch.formats.tle import ChecksumPolicy
@@ -25,16 +30,7 @@ def read_text_noting(path: str | Path) -> tuple[str, str | None]:
     """A file's text and, when it was not UTF-8, a note saying so and where: its bytes
     are then read as Latin-1 (every byte is a character), so nothing is lost, but names
     with non-ASCII letters may read wrong."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file")
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory, not a catalog file")
-    except OSError as err:
-        raise InputError(f"{p}: cannot be read ({err.strerror})")
-    return decode_text(data)
+    return decode_text(read_bytes(Path(path)))
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
@@ -56,7 +52,7 @@ def sources(path: str | Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
     p = Path(path)
     if p.is_dir():
         for f in sorted(x for x in p.rglob("*") if x.is_file()):
-            yield str(f), f.read_bytes
+            yield str(f), lambda f=f: read_bytes(f)
         return
     if p.is_file() and tarfile.is_tarfile(p):
         try:
@@ -73,10 +69,13 @@ def sources(path: str | Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
 
 
 def read_bytes(path: Path) -> bytes:
+    """A file's bytes; an InputError naming it when it cannot be read."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a catalog file")
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror})")
 
@@ -87,14 +86,8 @@ def load_text(
 ) -> LoadReport:
     """Parse and store one source's text (element sets or SATCAT), in one transaction;
     ``notes`` (how the text was read) go into the report."""
-    report = _load_text(store, text, source=source, fmt=fmt, checksum_policy=checksum_policy)
-    return dataclasses.replace(report, notes=notes) if notes else report
-
-
-def _load_text(store: CatalogStore, text: str, *, source: str, fmt: str | None,
-               checksum_policy: ChecksumPolicy) -> LoadReport:
     return store_parsed(store, parse_text(text, source=source, fmt=fmt,
-                                          checksum_policy=checksum_policy))
+                                          checksum_policy=checksum_policy, notes=notes))
 
 
 @dataclass(slots=True)
@@ -133,6 +126,54 @@ def parse_bytes(source: str, data: bytes, fmt: str | None,
                           notes=(note,) if note else ())
     except InputError as err:
         return err
+
+
+def parse_paths(paths: Iterable[str | Path], fmt: str | None = None,
+                checksum_policy: ChecksumPolicy = "verify", workers: int | None = None,
+                ) -> Iterator[tuple[str, ParsedSource | InputError]]:
+    """(source, parsed source or its InputError) for each file of the paths (files,
+    directories, tar archives), in order; a path that cannot be opened is an error in
+    its place and the rest go on. Four or more files (a history archive of dozens of
+    snapshots) are parsed in worker processes, a few files ahead of the caller, who
+    stores them in order."""
+    items = itertools.chain.from_iterable(_sources_or_error(Path(p)) for p in paths)
+    head = list(itertools.islice(items, 4))
+    workers = min(workers or os.cpu_count() or 1, 4)
+    if len(head) < 4 or workers < 2:
+        for source, read in head:
+            try:
+                yield source, parse_bytes(source, read(), fmt, checksum_policy)
+            except InputError as err:
+                yield source, err
+        return
+    with worker_pool(workers) as pool:
+        pending: collections.deque = collections.deque()
+        for source, read in itertools.chain(head, items):
+            try:
+                pending.append((source, pool.submit(parse_bytes, source, read(), fmt,
+                                                    checksum_policy)))
+            except InputError as err:
+                pending.append((source, err))
+            while len(pending) > 2 * workers:  # bounded: memory stays flat
+                yield _resolved(*pending.popleft())
+        while pending:
+            yield _resolved(*pending.popleft())
+
+
+def _resolved(source: str, work: Future | InputError) -> tuple[str, Any]:
+    return source, (work.result() if isinstance(work, Future) else work)
+
+
+def _sources_or_error(path: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """:func:`sources`, with a path that cannot be opened given as a reader that raises
+    its error."""
+    try:
+        yield from sources(path)
+    except InputError as err:
+        def fail(err: InputError = err) -> bytes:
+            raise err
+
+        yield str(path), fail
 
 
 def store_parsed(store: CatalogStore, parsed: ParsedSource) -> LoadReport:

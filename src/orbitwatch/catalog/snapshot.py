@@ -30,11 +30,14 @@ ANALYST_RANGES = ((80_000, 89_999), (270_000, 339_999))
 UNASSIGNED_MIN = 340_000
 
 
+def is_analyst(norad_cat_id: int) -> bool:
+    """True for analyst numbers (80000-89999, 270000-339999)."""
+    return any(lo <= norad_cat_id <= hi for lo, hi in ANALYST_RANGES)
+
+
 def is_analyst_or_unassigned(norad_cat_id: int) -> bool:
     """True for analyst (80000-89999, 270000-339999) and unassigned (>= 340000) numbers."""
-    return norad_cat_id >= UNASSIGNED_MIN or any(
-        lo <= norad_cat_id <= hi for lo, hi in ANALYST_RANGES
-    )
+    return norad_cat_id >= UNASSIGNED_MIN or is_analyst(norad_cat_id)
 
 
 @dataclass(slots=True)

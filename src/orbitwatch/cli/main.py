@@ -5,12 +5,9 @@ Expected errors print one line on stderr (``orbitwatch: error: ...``), no traceb
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import os
 import platform
 import sys
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,7 +19,7 @@ from orbitwatch._version import __version__
 from orbitwatch.app.propagation import OUTPUT_FRAMES, state_rows, throughput_summary
 from orbitwatch.catalog import CatalogStore, default_db_path, load_text, take_snapshot
 from orbitwatch.catalog.info import catalog_info
-from orbitwatch.catalog.ingest import parse_bytes, sources, store_parsed
+from orbitwatch.catalog.ingest import parse_paths, store_parsed
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
@@ -42,7 +39,6 @@ from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
-from orbitwatch.core.processes import worker_pool
 from orbitwatch.core.time import format_epoch
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
@@ -115,7 +111,7 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
     failed: list[str] = []
     n_files = 0
     with CatalogStore(db) as store:
-        for source, parsed in _parsed_sources(paths, input_format, checksum):
+        for source, parsed in parse_paths(paths, input_format, checksum):
             n_files += 1
             if isinstance(parsed, InputError):  # this file: one line; the batch goes on
                 click.echo(f"orbitwatch: error: {parsed}", err=True)
@@ -138,52 +134,6 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
         click.echo(f"orbitwatch: error: nothing stored from {len(failed)} of {n_files} "
                    f"file(s): {', '.join(failed[:5])}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-
-
-def _parsed_sources(paths: tuple[Path, ...], fmt: str | None, checksum: str,
-                    ) -> Iterator[tuple[str, Any]]:
-    """(source, parsed source or its InputError) for each file of the paths, in order.
-    Many files (a history archive of dozens of snapshots) are parsed in worker processes,
-    a few files ahead of the store, which stays in this process and in file order."""
-    items = [item for path in paths for item in _sources_or_error(path)]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(items) < 4 or workers < 2:
-        for source, read in items:
-            try:
-                yield source, parse_bytes(source, read(), fmt, checksum)
-            except InputError as err:
-                yield source, err
-        return
-    ahead = 2 * workers  # files parsed ahead of the store: bounded memory
-    with worker_pool(workers) as pool:
-        pending: collections.deque = collections.deque()
-        for source, read in items:
-            try:
-                pending.append((source, pool.submit(parse_bytes, source, read(), fmt,
-                                                    checksum)))
-            except InputError as err:
-                pending.append((source, err))
-            while len(pending) > ahead:
-                yield _result(*pending.popleft())
-        while pending:
-            yield _result(*pending.popleft())
-
-
-def _result(source: str, work: Any) -> tuple[str, Any]:
-    return source, (work.result() if hasattr(work, "result") else work)
-
-
-def _sources_or_error(path: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    """(source, reader) for each file of a path (a file, a directory, a tar archive); a
-    path that cannot be opened gives a reader that raises its error, so the batch goes
-    on past it."""
-    try:
-        yield from sources(path)
-    except InputError as err:
-        def fail(err: InputError = err) -> bytes:
-            raise err
-
-        yield str(path), fail
 
 
 @catalog.command("radii")

@@ -1,7 +1,8 @@
-"""Vectorised event search, Skyfield's ``searchlib`` being the model: sample a function
-of time, find the brackets where it changes sign or peaks, and refine every bracket at
-once. Each refinement evaluates the function on all brackets in one call per iteration,
-so a search over thousands of passes or conjunctions costs a few dozen batched calls.
+"""Vectorised event search, Skyfield's ``searchlib`` being the model: the callers sample
+a function of time and find the brackets where it changes sign or peaks; here every
+bracket is refined at once. Each refinement evaluates the function on all brackets in
+one call per iteration, so a search over thousands of passes or conjunctions costs a
+few dozen batched calls.
 
 The functions take ``f(t)`` on an array of times (s) for all brackets at once; brackets
 are arrays ``lo``, ``hi`` of the same shape.
@@ -16,17 +17,6 @@ import numpy as np
 
 #: 1 / golden ratio: the fraction of a bracket golden-section search keeps per step.
 GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
-
-
-def sign_change_brackets(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where sampled ``values`` (..., n_t) change sign between neighbouring samples:
-    ``(index, rising)`` of the first sample of each bracket (flattened index over the
-    leading axes and times, as ``np.nonzero``) and whether the sign goes up."""
-    positive = np.asarray(values) > 0.0
-    change = positive[..., 1:] != positive[..., :-1]
-    where = np.nonzero(change)
-    rising = positive[..., 1:][where]
-    return where, rising
 
 
 def bisect_sign_change(

@@ -102,10 +102,6 @@ class TimeBase:
         seconds after the reference."""
         return split_jd_after(*self.jd0, t_s)
 
-    def us_at(self, t_s: np.ndarray) -> np.ndarray:
-        """Exact UTC microseconds (int64) of offsets ``t_s`` seconds, rounded to 1 us."""
-        return self.start_us + np.round(np.asarray(t_s) * 1e6).astype(np.int64)
-
     def iso(self, t_s: float) -> str:
         """ISO-8601 UTC, milliseconds, of the offset ``t_s`` seconds."""
         return iso_ms(self.start_us + round(float(t_s) * 1e6))

@@ -180,30 +180,23 @@ def _group_stacks(result: ScreeningResult, ev: np.ndarray, rows: list[dict],
         row["STACK"], row["GROUPED_EVENTS"] = None, 1
     if not stacks:
         return rows, states
+    # per event: the approach it belongs to (None: no stack member in it)
+    keys = [_stack_key(stacks, int(e["idx_1"]), int(e["idx_2"]), int(e["tca_us"]))
+            if int(e["idx_1"]) in stacks or int(e["idx_2"]) in stacks else None for e in ev]
     best: dict[tuple, int] = {}
     counts: dict[tuple, int] = {}
-    for k, e in enumerate(ev):
-        i1, i2 = int(e["idx_1"]), int(e["idx_2"])
-        if i1 not in stacks and i2 not in stacks:
-            continue
-        key = _stack_key(stacks, i1, i2, int(e["tca_us"]))
-        counts[key] = counts.get(key, 0) + 1
-        if key not in best or rows[k]["PC"] > rows[best[key]]["PC"]:
-            best[key] = k
-    keep_rows, keep_states = [], []
-    grouped = set(best.values())
-    for k, e in enumerate(ev):
-        i1, i2 = int(e["idx_1"]), int(e["idx_2"])
-        if i1 not in stacks and i2 not in stacks:
-            keep_rows.append(rows[k])
-            keep_states.append(states[k])
-        elif k in grouped:
-            key = _stack_key(stacks, i1, i2, int(e["tca_us"]))
+    for k, key in enumerate(keys):
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+            if key not in best or rows[k]["PC"] > rows[best[key]]["PC"]:
+                best[key] = k
+    keep = [k for k, key in enumerate(keys) if key is None or best[key] == k]
+    for k in keep:
+        if keys[k] is not None:
+            i1, i2 = int(ev["idx_1"][k]), int(ev["idx_2"][k])
             rows[k]["STACK"] = "; ".join(stacks[i][1] for i in (i1, i2) if i in stacks)
-            rows[k]["GROUPED_EVENTS"] = counts[key]
-            keep_rows.append(rows[k])
-            keep_states.append(states[k])
-    return keep_rows, keep_states
+            rows[k]["GROUPED_EVENTS"] = counts[keys[k]]
+    return [rows[k] for k in keep], [states[k] for k in keep]
 
 
 def _order(rows: list[dict], sort: str) -> list[int]:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from orbitwatch._version import __version__
-from orbitwatch.catalog.snapshot import ANALYST_RANGES, Snapshot
+from orbitwatch.catalog.snapshot import Snapshot, is_analyst
 from orbitwatch.catalog.snapshot import name_pattern as compile_name_pattern
 from orbitwatch.core.orbit import orbit_regime
 from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms
@@ -78,7 +78,7 @@ def screen(
         norad_cat_id=arrays.norad_cat_id,
         object_name=[es.object_name for es in elements],
         # analyst objects (tracks not yet tied to a catalogued object) say so
-        object_type=[t or ("ANALYST" if _is_analyst(es.norad_cat_id) else None)
+        object_type=[t or ("ANALYST" if is_analyst(es.norad_cat_id) else None)
                      for t, es in zip(snapshot.object_type, snapshot.element_sets,
                                       strict=True)] + [None] * len(extra),
         owner=list(snapshot.owner) + [None] * len(extra),
@@ -129,10 +129,6 @@ def screen(
         "assembly_s": round(assembly_s, 3),  # events, formation pairs, failures
     }
     return ScreeningResult(events, formation, objects, failures, provenance, counts)
-
-
-def _is_analyst(norad_cat_id: int) -> bool:
-    return any(lo <= norad_cat_id <= hi for lo, hi in ANALYST_RANGES)
 
 
 def _policy(volume: VolumePolicy | ScreeningVolume | float) -> VolumePolicy:

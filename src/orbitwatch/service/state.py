@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,13 +31,26 @@ class ServiceState:
     _reports: OrderedDict = field(default_factory=OrderedDict)
     _satellites: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _flights: dict = field(default_factory=dict)  # key -> lock: one computation per key
+    _flights: dict = field(default_factory=dict)  # key -> lock while it is computed
 
-    def _flight(self, key: Any) -> threading.Lock:
-        """The lock under which ``key``'s value is computed: however many requests ask
-        for an uncached report at once, one computes it and the others wait for it."""
+    def _cached(self, cache: OrderedDict, limit: int, key: Any,
+                compute: Callable[[], Any]) -> Any:
+        """``cache[key]``, computed once however many requests ask at the same time (one
+        computes, the others wait for its result); the ``limit`` newest are kept."""
         with self._lock:
-            return self._flights.setdefault(key, threading.Lock())
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            with self._lock:
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+            value = compute()
+            with self._lock:
+                cache[key] = value
+                while len(cache) > limit:
+                    cache.popitem(last=False)
+                self._flights.pop(key, None)  # later requests find the cache
+            return value
 
     def store(self) -> CatalogStore:
         return CatalogStore(self.db_path)
@@ -44,45 +58,35 @@ class ServiceState:
     def report(self, run_id: int) -> ConjunctionReport:
         """The conjunctions of a run with their risk, in TCA order. A stored run never
         changes (its states at TCA and its objects' facts are stored with it), so the
-        report is computed once per run and kept."""
+        report is computed once per run and radius table, and kept."""
         with self.store() as store:  # a new radius table changes the Pc: a new report
             key = (run_id, store.radii_marker())
-        with self._flight(("report", key)):
-            with self._lock:
-                if key in self._reports:
-                    self._reports.move_to_end(key)
-                    return self._reports[key]
+
+        def compute() -> ConjunctionReport:
             with self.store() as store:
                 report = conjunction_report(store, run_id, sort="tca")
             for k, row in enumerate(report.rows, start=1):
                 row["EVENT"] = k
             self.reports_computed += 1
-            with self._lock:
-                self._reports[key] = report
-                while len(self._reports) > 4:
-                    self._reports.popitem(last=False)
             return report
+
+        return self._cached(self._reports, 4, key, compute)
 
     def satellites(self, at: datetime) -> CatalogAtTime:
         """Every object's latest element set at ``at`` (cached per hour and database
         state)."""
         with self.store() as store:
             marker = store.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
-        key: Any = (marker, at.replace(minute=0, second=0, microsecond=0))
-        with self._flight(("satellites", key)):
-            with self._lock:
-                if key in self._satellites:
-                    return self._satellites[key]
+
+        def compute() -> CatalogAtTime:
             with self.store() as store:
                 # element sets over ten years old at ``at`` say nothing of where the
                 # object is, and deep-space propagation over decades is slow
                 snap = take_snapshot(store, at, max_age_days=MAX_ELEMENT_AGE_DAYS)
-            sats = CatalogAtTime.of(snap)
-            with self._lock:
-                self._satellites[key] = sats
-                while len(self._satellites) > 2:
-                    self._satellites.popitem(last=False)
-            return sats
+            return CatalogAtTime.of(snap)
+
+        key = (marker, at.replace(minute=0, second=0, microsecond=0))
+        return self._cached(self._satellites, 2, key, compute)
 
 
 def service_state(request: Request) -> ServiceState:
