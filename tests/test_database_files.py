@@ -53,7 +53,7 @@ def test_read_only_connection_reads_and_refuses_writes(tmp_path: Path):
     """As root (CI) file permissions do not bind, so the store's own read-only mode is
     tested directly: it reads what a writable one does and writes nothing."""
     from orbitwatch.catalog import CatalogStore
-    from orbitwatch.reports.conjunctions import conjunction_report
+    from orbitwatch.reports.run_risk import conjunction_report
     from orbitwatch.screening.runs import list_runs
 
     db = synthetic_db(tmp_path, objects=300)

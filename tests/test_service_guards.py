@@ -4,12 +4,14 @@ resource however many ask, and 4xx (never 500) for odd input."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.cli.main import cli
 from orbitwatch.service.app import create_app
 from tests.service_helpers import cli_ok, synthetic_db
@@ -103,17 +105,25 @@ def test_unknown_host_header_is_refused(db: Path):
                 ).status_code == 200
 
 
-def test_concurrent_first_requests_compute_a_report_once(db: Path):
+def test_concurrent_first_requests_compute_a_runs_risk_once(db: Path):
+    with CatalogStore(db) as store:  # as a run stored by a version without stored risk
+        store.conn.execute("DROP TABLE IF EXISTS run_risk_1")
+        store.conn.execute("DELETE FROM run_risk_runs")
     app = create_app(db, workers=1)
     state = app.state.ow
     results = []
-    threads = [threading.Thread(target=lambda: results.append(state.report(1)))
-               for _ in range(6)]
+
+    def first_page() -> None:
+        with state.store() as store:
+            rows = state.run_risk(store, 1).page(sort="pc", limit=20).rows
+            results.append(json.dumps(rows))
+
+    threads = [threading.Thread(target=first_page) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(results) == 6 and all(r is results[0] for r in results)
+    assert len(results) == 6 and results[0] and all(r == results[0] for r in results)
     assert state.reports_computed == 1
 
 

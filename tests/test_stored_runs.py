@@ -16,7 +16,7 @@ from orbitwatch.catalog import CatalogStore
 from orbitwatch.cli.main import cli
 from orbitwatch.core.time import us_to_split_jd
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
-from orbitwatch.reports.conjunctions import conjunction_report
+from orbitwatch.reports.run_risk import conjunction_report
 from orbitwatch.screening.runs import load_run
 from tests.service_helpers import cli_ok, synthetic_db
 

@@ -16,6 +16,7 @@ from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.errors import InputError
 from orbitwatch.formats import read_elements
 from orbitwatch.formats.elements import ElementSet
+from orbitwatch.reports.run_risk import open_run_risk
 from orbitwatch.screening import EngineSettings, ScreeningResult, VolumePolicy, screen
 from orbitwatch.screening.runs import save_run
 
@@ -77,9 +78,10 @@ def read_element_files(paths: Sequence[Path]) -> list[ElementSet]:
 def run_screening(store: CatalogStore, request: ScreeningRequest,
                   progress: Callable[[int, int], None] | None = None,
                   announce: Callable[[str], None] | None = None) -> ScreeningResult:
-    """Screen the catalog as ``request`` says and store the run (``result.run_id``)
-    unless told not to. ``announce`` hears, before the work starts, what a name pattern
-    selected (a pattern is a regular expression: 'ISS' also matches AISSAT 4)."""
+    """Screen the catalog as ``request`` says and store the run (``result.run_id``) with
+    the risk of its events unless told not to. ``announce`` hears, before the work
+    starts, what a name pattern selected (a pattern is a regular expression: 'ISS' also
+    matches AISSAT 4), and what is being done after it."""
     at = request.elements_at or request.start
     snap = take_snapshot(store, at, max_age_days=request.max_age_days,
                          include_analyst=request.include_analyst)
@@ -103,4 +105,6 @@ def run_screening(store: CatalogStore, request: ScreeningRequest,
         settings=EngineSettings(workers=request.workers), progress=progress)
     if request.store_run:
         save_run(store, result)
+        # the risk once, now, so that every report and page of the run is a read
+        open_run_risk(store, result.run_id, progress=announce)
     return result

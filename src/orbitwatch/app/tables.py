@@ -18,13 +18,15 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-def csv_text(rows: Sequence[dict[str, Any]]) -> str:
-    """Header from the first row's keys, one line per row; empty text for no rows."""
+def csv_text(rows: Sequence[dict[str, Any]], header: bool = True) -> str:
+    """Header from the first row's keys (unless ``header`` is False: a later piece of
+    one CSV), one line per row; empty text for no rows."""
     if not rows:
         return ""
     columns = list(rows[0])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    if header:
+        writer.writerow(columns)
     writer.writerows([csv_cell(r.get(c)) for c in columns] for r in rows)
     return buf.getvalue()

@@ -11,10 +11,10 @@ from orbitwatch.cli.output import OUTPUT_FORMATS, render
 from orbitwatch.errors import InputError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
 from orbitwatch.reports.cdm_out import event_cdm
-from orbitwatch.reports.conjunctions import SORTS, conjunction_report
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.reports.html import html_page
 from orbitwatch.reports.object_history import object_risk_history
+from orbitwatch.reports.run_risk import SORT_COLUMNS, EventFilter, open_run_risk
 from orbitwatch.risk.covariance_model import MODEL_NAME
 from orbitwatch.risk.hbr import load_cara_hbr
 from orbitwatch.screening.runs import list_runs
@@ -39,8 +39,9 @@ NOTES = [
 @click.command("report")
 @click.argument("run_id", type=int, required=False)
 @db_option
-@click.option("--sort", "sort_by", type=click.Choice(SORTS), default="maxprob",
-              show_default=True)
+@click.option("--sort", "sort_by", type=click.Choice(list(SORT_COLUMNS)), default="maxprob",
+              show_default=True, help="maxprob and pc: largest first; the others smallest "
+              "first.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Rows to print (0: all).")
 @click.option("--format", "fmt", type=click.Choice([*OUTPUT_FORMATS, "html"]),
@@ -84,36 +85,43 @@ def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, hi
             if not runs:
                 raise InputError("no screening run stored yet: run `orbitwatch screen` first")
             run_id = runs[0]["RUN_ID"]
-        report = conjunction_report(store, run_id, sort=sort_by, cara_hbr=cara)
-    rows, states = report.rows, report.states
-    if object_id is not None:
-        pick = [k for k, r in enumerate(rows)
-                if object_id in (r["NORAD_CAT_ID_1"], r["NORAD_CAT_ID_2"])]
-        rows, states = [rows[k] for k in pick], [states[k] for k in pick]
-    if cdm_top:
-        folder = cdm_dir or Path(f"cdm-run{run_id}")
-        folder.mkdir(parents=True, exist_ok=True)
-        axes = report.provenance["volume_rtn_km"]["default_rtn_km"]
-        volume_m = tuple(a * 1000.0 for a in axes)
-        writer = write_cdm_xml if cdm_format == "xml" else write_cdm_kvn
-        for k, (row, state) in enumerate(zip(rows[:cdm_top], states[:cdm_top], strict=True)):
-            message_id = (f"OW-RUN{run_id}-{k + 1:04d}-{row['NORAD_CAT_ID_1']}-"
-                          f"{row['NORAD_CAT_ID_2']}")
-            cdm = event_cdm(row, state, report.provenance, volume_m, message_id)
-            (folder / f"{message_id}.{cdm_format}").write_text(writer(cdm))
-        click.echo(f"wrote {min(cdm_top, len(rows))} CDM(s) to {folder}", err=True)
-        return
-    title = f"Conjunctions of screening run {run_id}"
-    if coordination:
-        rows = coordination_rows(rows)
-        title = f"Coordination by owner nations, screening run {run_id}"
-    window = (f"Window {report.provenance['window_start']} to "
-              f"{report.provenance['window_end']}, volume {report.provenance['volume']}, "
-              f"{len(rows)} rows.")
+        risk = open_run_risk(store, run_id, radii=cara,
+                             progress=lambda text: click.echo(f"orbitwatch: {text}", err=True))
+        where = EventFilter(object_id=object_id)
+        if cdm_top:
+            report = risk.report(sort_by, where)
+            _write_cdms(report, run_id, cdm_top, cdm_dir, cdm_format)
+            return
+        if coordination:
+            rows = coordination_rows(risk, where)
+            title = f"Coordination by owner nations, screening run {run_id}"
+        else:
+            page = risk.page(sort=sort_by, where=where, limit=limit or None)
+            rows = page.rows
+            title = f"Conjunctions of screening run {run_id}"
+        total = page.total if not coordination else len(rows)
+        provenance, skipped = risk.provenance, risk.skipped
+    window = (f"Window {provenance['window_start']} to {provenance['window_end']}, "
+              f"volume {provenance['volume']}, {total} rows.")
     _emit(rows if limit == 0 else rows[:limit], fmt, out, title, [window, *NOTES])
-    if report.skipped:
-        click.echo(f"orbitwatch: {report.skipped} event(s) left out: their element sets were "
+    if skipped:
+        click.echo(f"orbitwatch: {skipped} event(s) left out: their element sets were "
                    "supplied to the run, not stored", err=True)
+
+
+def _write_cdms(report, run_id: int, top: int, folder: Path | None, fmt: str) -> None:
+    """CDMs of the first ``top`` rows of a report, one file each, in ``folder``."""
+    folder = folder or Path(f"cdm-run{run_id}")
+    folder.mkdir(parents=True, exist_ok=True)
+    axes = report.provenance["volume_rtn_km"]["default_rtn_km"]
+    volume_m = tuple(a * 1000.0 for a in axes)
+    writer = write_cdm_xml if fmt == "xml" else write_cdm_kvn
+    rows, states = report.rows[:top], report.states[:top]
+    for k, (row, state) in enumerate(zip(rows, states, strict=True)):
+        message_id = f"OW-RUN{run_id}-{k + 1:04d}-{row['NORAD_CAT_ID_1']}-{row['NORAD_CAT_ID_2']}"
+        cdm = event_cdm(row, state, report.provenance, volume_m, message_id)
+        (folder / f"{message_id}.{fmt}").write_text(writer(cdm))
+    click.echo(f"wrote {len(rows)} CDM(s) to {folder}", err=True)
 
 
 def _emit(rows: list[dict], fmt: str, out: Path | None, title: str, notes: list[str]) -> None:

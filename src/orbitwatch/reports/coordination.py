@@ -1,39 +1,47 @@
 """Cross-border coordination: conjunctions grouped by the pair of owner nations (SATCAT
 owner codes), with counts by Pc band and the worst events of each pair, so that agencies
-know whom to call."""
+know whom to call. Read from a run's stored risk (reports.run_risk) in two queries."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from orbitwatch.core.time import iso_ms
+from orbitwatch.reports.run_risk import EventFilter, RunRisk
+from orbitwatch.risk.events import RED, YELLOW
 
-def coordination_rows(rows: list[dict[str, Any]], worst: int = 3) -> list[dict[str, Any]]:
+
+def coordination_rows(risk: RunRisk, where: EventFilter | None = None,
+                      worst: int = 3) -> list[dict[str, Any]]:
     """One row per unordered owner pair, most red events first, then most events.
-
-    ``rows`` are conjunction rows (reports.conjunctions) with OWNER_1/2, PC, PC_BAND,
-    MAX_PROB; objects without a SATCAT owner count as "unknown"."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in rows:
-        a = row.get("OWNER_1") or "unknown"
-        b = row.get("OWNER_2") or "unknown"
-        groups.setdefault((min(a, b), max(a, b)), []).append(row)
-    out = []
-    for (a, b), events in groups.items():
-        events = sorted(events, key=lambda r: -(r["PC"] if r["PC"] == r["PC"] else -1.0))
-        bands = [e["PC_BAND"] for e in events]
-        out.append({
-            "OWNER_A": a, "OWNER_B": b,
-            "SAME_OWNER": a == b,
-            "EVENTS": len(events),
-            "RED": bands.count("red"), "YELLOW": bands.count("yellow"),
-            "GREEN": bands.count("green"),
-            "MAX_PC": events[0]["PC"],
-            "MAX_MAX_PROB": max(e["MAX_PROB"] for e in events),
-            "MIN_RANGE_KM": min(e["TCA_RANGE"] for e in events),
-            "WORST": "; ".join(
-                f"{e['TCA']} {e['NORAD_CAT_ID_1']}-{e['NORAD_CAT_ID_2']} "
-                f"Pc {e['PC']:.2e} range {e['TCA_RANGE'] * 1000:.0f} m"
-                for e in events[:worst]),
-        })
+    Objects without a SATCAT owner count as "unknown"; WORST lists the ``worst``
+    largest-Pc events of the pair."""
+    cond, args = (where or EventFilter()).sql()
+    groups = risk.conn.execute(
+        f"SELECT owner_a, owner_b, COUNT(*), SUM(pc >= ?), SUM(pc >= ? AND pc < ?),"
+        f" SUM(pc < ?), MAX(pc), MAX(max_prob), MIN(range_km) FROM {risk.table}"
+        f" WHERE 1{cond} GROUP BY owner_a, owner_b",
+        (RED, YELLOW, RED, YELLOW, *args)).fetchall()
+    top: dict[tuple[str, str], list[str]] = {}
+    for a, b, *_ in groups:  # the index on (owner_a, owner_b, pc) gives each pair's worst
+        top[(a, b)] = [
+            f"{iso_ms(tca_us)} {n1}-{n2} Pc {_e(pc)} range {range_km * 1000:.0f} m"
+            for tca_us, n1, n2, pc, range_km in risk.conn.execute(
+                f"SELECT tca_us, norad_cat_id_1, norad_cat_id_2, pc, range_km FROM "
+                f"{risk.table} WHERE owner_a = ? AND owner_b = ?{cond} "
+                f"ORDER BY pc DESC, event LIMIT ?", (a, b, *args, worst))]
+    out = [{"OWNER_A": a, "OWNER_B": b, "SAME_OWNER": a == b, "EVENTS": n,
+            "RED": red or 0, "YELLOW": yellow or 0, "GREEN": green or 0,
+            "MAX_PC": _nan(max_pc), "MAX_MAX_PROB": _nan(max_prob),
+            "MIN_RANGE_KM": min_range, "WORST": "; ".join(top.get((a, b), []))}
+           for a, b, n, red, yellow, green, max_pc, max_prob, min_range in groups]
     out.sort(key=lambda r: (-r["RED"], -r["YELLOW"], -r["EVENTS"], r["OWNER_A"], r["OWNER_B"]))
     return out
+
+
+def _e(pc: float | None) -> str:
+    return "nan" if pc is None else f"{pc:.2e}"
+
+
+def _nan(x: float | None) -> float:
+    return float("nan") if x is None else float(x)

@@ -12,7 +12,7 @@ from typing import Any
 
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.time import iso_ms
-from orbitwatch.reports.conjunctions import conjunction_report
+from orbitwatch.reports.run_risk import conjunction_report
 from orbitwatch.risk.hbr import Radius
 from orbitwatch.screening.runs import list_runs
 

@@ -16,7 +16,7 @@ from orbitwatch.core.constants import MU_M3_S2
 from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.risk.covariance_model import SOCRATES_SHAPE_RTN_M
 from orbitwatch.risk.encounter import encounter_planes
-from orbitwatch.risk.maxpc import max_pc_over_scale
+from orbitwatch.risk.maxpc import max_pc_over_scale_many
 from orbitwatch.risk.montecarlo import two_d_unreliable
 from orbitwatch.risk.pc2d import pc_circle_many
 
@@ -44,7 +44,7 @@ def max_pc_many(miss: np.ndarray, shape: np.ndarray, hbr: np.ndarray,
 
     For a disk small against the miss distance the maximum is closed-form (Alfriend et al.
     1999, Space Debris 1(1)): k^2 = m' S^-1 m / 2 and Pc_max = R^2 / (e sqrt(det S) m' S^-1 m);
-    otherwise the numerical maximum, event by event."""
+    otherwise the numerical maximum (maxpc.max_pc_over_scale_many), batched."""
     n = len(miss)
     pc, scale = np.full(n, np.nan), np.full(n, np.nan)
     distance = np.linalg.norm(miss, axis=1)
@@ -55,9 +55,9 @@ def max_pc_many(miss: np.ndarray, shape: np.ndarray, hbr: np.ndarray,
         pc[closed] = np.minimum(
             hbr[closed] ** 2 / (math.e * np.sqrt(np.linalg.det(shape[closed])) * d2), 1.0)
         scale[closed] = np.sqrt(d2 / 2.0)
-    for k in np.flatnonzero(~closed & np.isfinite(distance)):
-        best = max_pc_over_scale(miss[k], shape[k], float(hbr[k]))
-        pc[k], scale[k] = best.pc, best.scale
+    numeric = np.flatnonzero(~closed & np.isfinite(distance))
+    pc[numeric], scale[numeric] = max_pc_over_scale_many(miss[numeric], shape[numeric],
+                                                         hbr[numeric])
     return pc, scale
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from orbitwatch.risk.pc2d import pc_circle
+from orbitwatch.risk.pc2d import pc_circle, pc_circle_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,76 @@ def _global_max(f, lo: float, hi: float, n: int = 73) -> tuple[float, float]:
     if -best.fun >= values[k]:
         return float(best.x), float(-best.fun)
     return float(grid[k]), float(values[k])
+
+
+#: The grid of log k of the search: 73 points over 24 e-folds, as in max_pc_over_scale.
+_SPAN, _POINTS = 12.0, 73
+#: Golden-section steps within the best grid cell: the cell (0.67 in log k) shrinks to
+#: 4e-6, where Pc(k), flat at its peak, differs from the peak by far less than 1e-9.
+_GOLDEN_STEPS = 26
+#: Beyond this many major 1-sigmas from the disk's edge the Gaussian's mass across it is
+#: below 1e-15: the Pc is 0 (miss outside) or 1 (miss inside) to double precision.
+_FAR_SIGMAS = 8.0
+
+
+def _pc_at_scales(miss: np.ndarray, shape: np.ndarray, hbr: np.ndarray, major: np.ndarray,
+                  log_k: np.ndarray) -> np.ndarray:
+    """Pc of ``N(miss, k^2 shape)`` in the disk for every event and k at once (rows of
+    ``log_k`` (m, g) per event), without quadrature where the Gaussian is far from the
+    disk's edge."""
+    m, g = log_k.shape
+    k = np.exp(log_k)
+    edge = np.linalg.norm(miss, axis=1)[:, None] - hbr[:, None]  # > 0: miss outside
+    far = np.abs(edge) > _FAR_SIGMAS * major[:, None] * k
+    out = np.where(edge > 0, 0.0, 1.0) * np.ones((m, g))
+    rows, cols = np.nonzero(~far)
+    if len(rows):
+        cov = shape[rows] * (k[rows, cols] ** 2)[:, None, None]
+        out[rows, cols] = pc_circle_many(miss[rows], cov, hbr[rows])
+    return out
+
+
+def max_pc_over_scale_many(miss: np.ndarray, shape: np.ndarray, hbr: np.ndarray,
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`max_pc_over_scale` of m encounters at once (``miss`` (m, 2), ``shape``
+    (m, 2, 2), ``hbr`` (m,)): the maximum Pc and the scale k at it. The same search (a
+    grid over 24 e-folds of k around the miss distance, then the best cell), vectorised:
+    golden section in the cell instead of Brent, batched Pc instead of adaptive
+    quadrature per point."""
+    miss = np.asarray(miss, float).reshape(-1, 2)
+    shape = np.asarray(shape, float).reshape(-1, 2, 2)
+    hbr = np.asarray(hbr, float).reshape(-1)
+    m = len(miss)
+    if not m:
+        return np.zeros(0), np.zeros(0)
+    major = np.sqrt(np.maximum(np.linalg.eigvalsh(shape).max(axis=1), 1e-300))
+    centre = np.log(np.maximum(np.linalg.norm(miss, axis=1), hbr) / major)
+    grid = centre[:, None] + np.linspace(-_SPAN, _SPAN, _POINTS)[None, :]
+    values = _pc_at_scales(miss, shape, hbr, major, grid)
+    best = np.argmax(values, axis=1)
+    rows = np.arange(m)
+    lo = grid[rows, np.maximum(best - 1, 0)]
+    hi = grid[rows, np.minimum(best + 1, _POINTS - 1)]
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fa = _pc_at_scales(miss, shape, hbr, major, a[:, None])[:, 0]
+    fb = _pc_at_scales(miss, shape, hbr, major, b[:, None])[:, 0]
+    for _ in range(_GOLDEN_STEPS):
+        left = fa >= fb  # the maximum lies in [lo, b]
+        hi = np.where(left, b, hi)
+        lo = np.where(left, lo, a)
+        b_new = np.where(left, a, lo + ratio * (hi - lo))
+        a_new = np.where(left, hi - ratio * (hi - lo), b)
+        probe = np.where(left, a_new, b_new)
+        f = _pc_at_scales(miss, shape, hbr, major, probe[:, None])[:, 0]
+        fb, fa = np.where(left, fa, f), np.where(left, f, fb)
+        a, b = a_new, b_new
+    refined = np.where(fa >= fb, a, b)
+    f_refined = np.maximum(fa, fb)
+    grid_best = values[rows, best]
+    take = f_refined >= grid_best
+    log_k = np.where(take, refined, grid[rows, best])
+    return np.where(take, f_refined, grid_best), np.exp(log_k)
 
 
 def frisbee_max_pc(miss: np.ndarray, known_cov2: np.ndarray, hbr: float) -> MaxPc:

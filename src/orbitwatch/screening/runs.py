@@ -301,11 +301,7 @@ def load_run(store: CatalogStore, run_id: int, object_id: int | None = None,
     the events' ``idx_1`` / ``idx_2`` are rows of it). Only the events and formation
     pairs of catalog number ``object_id`` when given. Nothing is recomputed."""
     conn = _ensure(store)
-    row = conn.execute("SELECT provenance_json FROM screening_runs WHERE run_id = ?",
-                       (run_id,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"no screening run {run_id} in {store.path}")
-    provenance = json.loads(row[0])
+    provenance = run_provenance(store, run_id)
     counts = provenance.pop("counts", {})
     which = "" if object_id is None else " AND ? IN (norad_cat_id_1, norad_cat_id_2)"
     args = (run_id,) if object_id is None else (run_id, object_id)
@@ -342,6 +338,25 @@ def load_run(store: CatalogStore, run_id: int, object_id: int | None = None,
     for arr in (ev, fo):
         arr["idx_1"], arr["idx_2"] = renumber[arr["idx_1"]], renumber[arr["idx_2"]]
     return ScreeningResult(ev, fo, table_rows, failures, provenance, counts, run_id)
+
+
+def run_provenance(store: CatalogStore, run_id: int) -> dict[str, Any]:
+    """What a run screened and how (window, volume, scope, snapshot, software, counts);
+    NotFoundError when the store has no such run."""
+    row = _ensure(store).execute("SELECT provenance_json FROM screening_runs WHERE "
+                                 "run_id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no screening run {run_id} in {store.path}")
+    return json.loads(row[0])
+
+
+def event_rowids(store: CatalogStore, run_id: int) -> np.ndarray:
+    """The stored rows (SQLite rowids) of a run's events, in the order ``load_run`` gives
+    its events: what other tables use to refer to one event."""
+    conn = _ensure(store)
+    return np.array([r[0] for r in conn.execute(
+        "SELECT rowid FROM conjunctions WHERE run_id = ? ORDER BY tca_us, rowid",
+        (run_id,))], np.int64)
 
 
 def _load_objects(conn: sqlite3.Connection, run_id: int) -> dict:

@@ -4,11 +4,11 @@ coordination report by owner nations."""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from orbitwatch.app.geometry import event_geometry
@@ -17,6 +17,7 @@ from orbitwatch.errors import NotFoundError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
 from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.coordination import coordination_rows
+from orbitwatch.reports.run_risk import EventFilter, open_run_risk
 from orbitwatch.screening.runs import list_runs
 from orbitwatch.service.params import ERROR_RESPONSES, ErrorMessage, csv_text, parse_ids, utc_param
 from orbitwatch.service.state import ServiceState, service_state
@@ -24,9 +25,6 @@ from orbitwatch.service.state import ServiceState, service_state
 router = APIRouter(tags=["screening"], responses=ERROR_RESPONSES)
 State = Annotated[ServiceState, Depends(service_state)]
 RunId = Annotated[int, Path(ge=1, le=2**62)]
-
-SORT_FIELDS = {"tca": "TCA", "range": "TCA_RANGE", "speed": "TCA_RELATIVE_SPEED",
-               "pc": "PC", "maxprob": "MAX_PROB"}
 
 
 class RunRequest(BaseModel):
@@ -92,68 +90,51 @@ def runs(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list
         return list_runs(store, limit)
 
 
-def _filtered(state: ServiceState, run_id: int, sort: str, desc: bool,
-              object_id: int | None, band: str | None, max_range_km: float | None,
-              min_pc: float | None) -> list[dict[str, Any]]:
-    rows = state.report(run_id).rows
-    if object_id is not None:
-        rows = [r for r in rows if object_id in (r["NORAD_CAT_ID_1"], r["NORAD_CAT_ID_2"])]
-    if band:
-        rows = [r for r in rows if r["PC_BAND"] == band]
-    if max_range_km is not None:
-        rows = [r for r in rows if r["TCA_RANGE"] <= max_range_km]
-    if min_pc is not None:
-        rows = [r for r in rows if r["PC"] >= min_pc]
-    key = SORT_FIELDS[sort]
-    return sorted(rows, key=lambda r: (_nan_low(r[key]), r["EVENT"]), reverse=desc)
-
-
-def _nan_low(x: Any) -> Any:
-    return -1.0 if isinstance(x, float) and math.isnan(x) else x
-
-
 Sort = Annotated[Literal["tca", "range", "speed", "pc", "maxprob"], Query()]
 Band = Annotated[Literal["red", "yellow", "green"] | None, Query()]
+ObjectId = Annotated[int | None, Query(ge=0, le=999_999_999)]
+MaxRange = Annotated[float | None, Query(ge=0, le=1e6)]
+MinPc = Annotated[float | None, Query(ge=0, le=1)]
 
 
 @router.get("/runs/{run_id}/events")
 def run_events(state: State, run_id: RunId, sort: Sort = "tca", desc: bool = False,
-               object: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
-               band: Band = None,
-               max_range_km: Annotated[float | None, Query(ge=0, le=1e6)] = None,
-               min_pc: Annotated[float | None, Query(ge=0, le=1)] = None,
-               limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+               object: ObjectId = None, band: Band = None, max_range_km: MaxRange = None,
+               min_pc: MinPc = None, limit: Annotated[int, Query(ge=1, le=5000)] = 100,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     """Events of a run: SOCRATES columns, Pc (FOSTER-1992, assumed covariance, stated
     per row), MAX_PROB, CARA band, hard-body radius; ``EVENT`` numbers an event in TCA
-    order and names it in the other endpoints."""
-    rows = _filtered(state, run_id, sort, desc, object, band, max_range_km, min_pc)
-    report = state.report(run_id)
-    return {"run_id": run_id, "total": len(rows), "offset": offset,
-            "window_start": report.provenance.get("window_start"),
-            "window_end": report.provenance.get("window_end"),
-            "volume": report.provenance.get("volume"),
-            "items": rows[offset:offset + limit]}
+    order and names it in the other endpoints. Read from the run's stored risk (computed
+    once, on the first request, if the run was stored without it); NaN sorts last."""
+    where = EventFilter(object, band, max_range_km, min_pc)
+    with state.store() as store:
+        risk = state.run_risk(store, run_id)
+        page = risk.page(sort=sort, desc=desc, where=where, limit=limit, offset=offset)
+        p = risk.provenance
+    return {"run_id": run_id, "total": page.total, "offset": offset,
+            "window_start": p.get("window_start"), "window_end": p.get("window_end"),
+            "volume": p.get("volume"), "items": page.rows}
 
 
 @router.get("/runs/{run_id}/events.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}, "description": "CSV"}})
 def run_events_csv(state: State, run_id: RunId, sort: Sort = "tca", desc: bool = False,
-                   object: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
-                   band: Band = None,
-                   max_range_km: Annotated[float | None, Query(ge=0, le=1e6)] = None,
-                   min_pc: Annotated[float | None, Query(ge=0, le=1)] = None) -> Response:
-    """The same events as CSV (all of them, filtered and sorted)."""
-    rows = _filtered(state, run_id, sort, desc, object, band, max_range_km, min_pc)
-    return Response(csv_text(rows), media_type="text/csv", headers={
+                   object: ObjectId = None, band: Band = None, max_range_km: MaxRange = None,
+                   min_pc: MinPc = None) -> Response:
+    """The same events as CSV (all of them, filtered and sorted), sent as they are read:
+    the first rows of a run of any size arrive at once."""
+    where = EventFilter(object, band, max_range_km, min_pc)
+    with state.store() as store:
+        state.run_risk(store, run_id)  # a missing run is a 404 before the download starts
+
+    def pieces() -> Iterator[str]:
+        with state.store() as store:
+            risk = open_run_risk(store, run_id)
+            for k, rows in enumerate(risk.pieces(sort=sort, desc=desc, where=where)):
+                yield csv_text(rows, header=k == 0)
+
+    return StreamingResponse(pieces(), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="orbitwatch-run{run_id}.csv"'})
-
-
-def _event(state: ServiceState, run_id: int, event: int):
-    report = state.report(run_id)
-    if not 1 <= event <= len(report.rows):
-        raise NotFoundError(f"run {run_id} has no event {event} (it has {len(report.rows)})")
-    return report, report.rows[event - 1], report.states[event - 1]
 
 
 @router.get("/runs/{run_id}/events/{event}")
@@ -162,8 +143,8 @@ def run_event(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=1
     """One event with its encounter geometry: both objects' ITRF positions (km) from
     ``half_minutes`` before to after TCA, the miss vector and relative velocity in the
     first object's RTN frame (m, m/s)."""
-    _, row, st = _event(state, run_id, event)
     with state.store() as store:
+        row, st = state.run_risk(store, run_id).event(event)
         return {"event": row, **event_geometry(store, st, half_minutes)}
 
 
@@ -173,10 +154,12 @@ def run_event(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=1
 def run_event_cdm(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, le=10**9)],
                   format: Literal["kvn", "xml"] = "kvn") -> Response:
     """A CCSDS CDM (508.0-B-1) for the event, states in GCRF, covariance DEFAULT."""
-    report, row, st = _event(state, run_id, event)
-    axes = report.provenance["volume_rtn_km"]["default_rtn_km"]
+    with state.store() as store:
+        risk = state.run_risk(store, run_id)
+        row, st = risk.event(event)
+    axes = risk.provenance["volume_rtn_km"]["default_rtn_km"]
     message_id = f"OW-RUN{run_id}-{event:04d}-{row['NORAD_CAT_ID_1']}-{row['NORAD_CAT_ID_2']}"
-    cdm = event_cdm(row, st, report.provenance, tuple(a * 1000.0 for a in axes), message_id)
+    cdm = event_cdm(row, st, risk.provenance, tuple(a * 1000.0 for a in axes), message_id)
     text = write_cdm_xml(cdm) if format == "xml" else write_cdm_kvn(cdm)
     return Response(text, media_type="application/xml" if format == "xml" else "text/plain")
 
@@ -184,4 +167,5 @@ def run_event_cdm(state: State, run_id: RunId, event: Annotated[int, Path(ge=1, 
 @router.get("/runs/{run_id}/coordination")
 def run_coordination(state: State, run_id: RunId) -> list[dict[str, Any]]:
     """Events grouped by the pair of owner nations, most red events first."""
-    return coordination_rows(state.report(run_id).rows)
+    with state.store() as store:
+        return coordination_rows(state.run_risk(store, run_id))

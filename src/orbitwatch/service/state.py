@@ -1,6 +1,6 @@
 """What the service keeps between requests: the job manager, and caches of things that
-are costly to build and do not change (a stored run's conjunction report, the catalog's
-satellites at a time, keyed by the latest load)."""
+are costly to build and do not change (whether a stored run's risk is ready, the
+catalog's satellites at a time, keyed by the latest load)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fastapi import Request
 
 from orbitwatch.app.geometry import CatalogAtTime
 from orbitwatch.catalog import CatalogStore, take_snapshot
-from orbitwatch.reports.conjunctions import ConjunctionReport, conjunction_report
+from orbitwatch.reports.run_risk import RunRisk, open_run_risk
 from orbitwatch.service.jobs import JobManager
 
 #: Element sets older than this at the requested time are left off the globe (days).
@@ -27,7 +27,7 @@ MAX_ELEMENT_AGE_DAYS = 3650.0
 class ServiceState:
     db_path: Path
     jobs: JobManager
-    reports_computed: int = 0  # how many reports were computed (one per run and cache)
+    reports_computed: int = 0  # runs whose risk this service made ready (once per run)
     _reports: OrderedDict = field(default_factory=OrderedDict)
     _satellites: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -55,22 +55,20 @@ class ServiceState:
     def store(self) -> CatalogStore:
         return CatalogStore(self.db_path)
 
-    def report(self, run_id: int) -> ConjunctionReport:
-        """The conjunctions of a run with their risk, in TCA order. A stored run never
-        changes (its states at TCA and its objects' facts are stored with it), so the
-        report is computed once per run and radius table, and kept."""
-        with self.store() as store:  # a new radius table changes the Pc: a new report
-            key = (run_id, store.radii_marker())
+    def run_risk(self, store: CatalogStore, run_id: int) -> RunRisk:
+        """The stored risk of a run, read through ``store``. A run's risk is computed
+        once (per radius table) and stored with it; when it is not stored yet, one
+        request computes it and the others wait for it rather than compute it too."""
+        key = (run_id, store.radii_marker())
 
-        def compute() -> ConjunctionReport:
-            with self.store() as store:
-                report = conjunction_report(store, run_id, sort="tca")
-            for k, row in enumerate(report.rows, start=1):
-                row["EVENT"] = k
-            self.reports_computed += 1
-            return report
+        def compute() -> bool:
+            with self.store() as own:
+                if open_run_risk(own, run_id).computed:
+                    self.reports_computed += 1
+            return True
 
-        return self._cached(self._reports, 4, key, compute)
+        self._cached(self._reports, 256, key, compute)
+        return open_run_risk(store, run_id)
 
     def satellites(self, at: datetime) -> CatalogAtTime:
         """Every object's latest element set at ``at`` (cached per hour and database
