@@ -41,7 +41,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, workers: int = 1, token: str | None = None) -> Iterator[str]:
+def running_server(db: Path, workers: int = 1, token: str | None = None,
+                   space_weather: Path | None = None) -> Iterator[str]:
     """``orbitwatch serve`` in a subprocess (with an API token when given); yields its
     base URL, stops it after."""
     port = free_port()
@@ -49,7 +50,9 @@ def running_server(db: Path, workers: int = 1, token: str | None = None) -> Iter
     env = {**os.environ, **({"ORBITWATCH_TOKEN": token} if token else {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "orbitwatch", "serve", "--db", str(db), "--port", str(port),
-         "--workers", str(workers)], stdout=log, stderr=subprocess.STDOUT, env=env)
+         "--workers", str(workers),
+         *(["--space-weather", str(space_weather)] if space_weather else [])],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

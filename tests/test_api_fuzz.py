@@ -5,12 +5,15 @@ screening request starts a job, and with one job allowed to wait the others get 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from orbitwatch.service.app import create_app
+from tests.env_helpers import write_space_weather
 from tests.service_helpers import cli_ok, synthetic_db
 
 
@@ -20,7 +23,9 @@ def api_schema(tmp_path_factory):
     db = synthetic_db(tmp_path_factory.mktemp("fuzz"), objects=300)
     cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
            "--workers", "1")
-    app = create_app(db, workers=1, max_waiting_jobs=1,
+    sw = write_space_weather(db.parent / "sw.txt", date(2015, 1, 1), date(2045, 1, 1),
+                             predicted_from=date(2026, 1, 1))
+    app = create_app(db, workers=1, max_waiting_jobs=1, space_weather=sw,
                      allowed_hosts=("testserver", "localhost", "127.0.0.1"))
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 

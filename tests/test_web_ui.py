@@ -137,6 +137,50 @@ def test_globe_screening_table_event(browser, tmp_path: Path):
     assert not errors, f"console errors: {errors}"
 
 
+def test_environment_page(browser, tmp_path: Path):
+    from datetime import date
+
+    from tests.env_helpers import write_space_weather
+
+    db = synthetic_db(tmp_path, objects=600)
+    sw = write_space_weather(tmp_path / "sw.txt", date(2015, 1, 1), date(2045, 1, 1),
+                             predicted_from=date(2026, 1, 1))
+    errors: list[str] = []
+    with running_server(db, space_weather=sw) as url:
+        page = _page(browser, errors)
+        page.goto(f"{url}/?at=2026-01-01T00:00:00Z#environment")
+        page.wait_for_selector("#env-census table", timeout=60_000)
+        counts = page.locator("#env-census tbody tr td:nth-child(2)").all_inner_texts()
+        title = page.inner_text("#env-census h3")
+        assert sum(int(c) for c in counts) == int(title.split()[0]) > 500
+        # the density curve: one band per object class
+        assert page.locator("#density-chart polygon").count() == 5
+        page.click("#lifetime-start")
+        page.wait_for_selector("#lifetimes tbody tr", timeout=120_000)
+        assert page.locator("#lifetimes tbody tr").count() > 100
+        # sort by perigee: ascending, then descending
+        page.click("#lifetimes th[data-sort='PERIGEE_KM']")
+        perigees = [float(x) for x in page.locator("#lifetimes tbody tr td:nth-child(3)")
+                    .all_inner_texts()]
+        assert perigees == sorted(perigees)
+        page.click("#lifetimes th[data-sort='PERIGEE_KM']")
+        perigees = [float(x) for x in page.locator("#lifetimes tbody tr td:nth-child(3)")
+                    .all_inner_texts()]
+        assert perigees == sorted(perigees, reverse=True)
+        assert page.get_attribute("#lifetime-csv", "download") == "orbitwatch-lifetimes.csv"
+        # a filter by owner asks the API again
+        page.fill("#lifetime-form input[name='owner']", "PRC")
+        page.click("#lifetime-start")
+        page.wait_for_function("document.querySelector('.note') && "
+                               "document.querySelector('.note').textContent.includes('objects')")
+        page.screenshot(path=str(ARTIFACTS / "environment.png"))
+        page.click("#scorecard-start")
+        page.wait_for_selector("#scorecard tbody tr", timeout=120_000)
+        owners = page.locator("#scorecard tbody tr td:nth-child(1)").all_inner_texts()
+        assert "US" in owners and "PRC" in owners
+    assert not errors, f"console errors: {errors}"
+
+
 def test_full_catalog_frame_rate(browser, shared_data: Path, tmp_path: Path):
     """The 23,939-object catalog on the globe; the frame rate is measured and written
     to test-artifacts/frame_rate.json (software WebGL in headless Chromium here)."""

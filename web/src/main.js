@@ -319,6 +319,147 @@ function regionView() {
   $("#view").replaceChildren(el("h2", {}, "Imaging windows over a region"), form, el("div", { id: "windows" }));
 }
 
+// ---------- environment page
+const envState = { rows: [], sort: "DECAY_UTC", desc: false };
+
+function densityChart(items) {
+  // spatial density by altitude, stacked by object class, as an SVG
+  const W = 520, H = 220, L = 56, B = 28;
+  const classes = ["PL", "PD", "RB", "RD", "UI"];
+  const colors = { PL: "#3b82f6", PD: "#f97316", RB: "#a855f7", RD: "#ef4444", UI: "#9ca3af" };
+  const x0 = items[0].ALT_LOW_KM, x1 = items[items.length - 1].ALT_HIGH_KM;
+  const ymax = Math.max(...items.map((r) => r.DENSITY_PER_KM3)) || 1;
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - 8);
+  const sy = (y) => H - B - (y / ymax) * (H - B - 10);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("id", "density-chart");
+  const add = (tag, attrs, text) => {
+    const n = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text) n.textContent = text;
+    svg.append(n);
+    return n;
+  };
+  const base = items.map(() => 0);
+  for (const c of classes) {
+    const top = items.map((r, i) => base[i] + r[`${c}_PER_KM3`]);
+    const pts = items.map((r, i) => `${sx(r.ALT_LOW_KM)},${sy(top[i])} ${sx(r.ALT_HIGH_KM)},${sy(top[i])}`);
+    const back = items.map((r, i) => `${sx(r.ALT_HIGH_KM)},${sy(base[i])} ${sx(r.ALT_LOW_KM)},${sy(base[i])}`).reverse();
+    add("polygon", { points: [...pts, ...back].join(" "), fill: colors[c], "fill-opacity": 0.75, "data-class": c });
+    top.forEach((v, i) => { base[i] = v; });
+  }
+  add("line", { x1: L, y1: H - B, x2: W - 8, y2: H - B, stroke: "#888" });
+  add("line", { x1: L, y1: 10, x2: L, y2: H - B, stroke: "#888" });
+  add("text", { x: L, y: H - 8, "font-size": 10, fill: "#ccc" }, `${x0} km`);
+  add("text", { x: W - 60, y: H - 8, "font-size": 10, fill: "#ccc" }, `${x1} km`);
+  add("text", { x: 2, y: 14, "font-size": 10, fill: "#ccc" }, ymax.toExponential(1));
+  add("text", { x: 2, y: H - B, "font-size": 10, fill: "#ccc" }, "0 /km³");
+  classes.forEach((c, i) => add("text", { x: L + 10 + i * 40, y: 24, "font-size": 11, fill: colors[c] }, c));
+  return svg;
+}
+
+function lifetimeTable() {
+  const columns = ["NORAD_CAT_ID", "OBJECT_NAME", "PERIGEE_KM", "APOGEE_KM", "DECAY_UTC",
+    "DECAY_EARLY_UTC", "DECAY_LATE_UTC", "LIFETIME_YEARS", "BC_M2_KG", "BC_SOURCE", "REMARK"];
+  const key = envState.sort;
+  const rows = [...envState.rows].sort((a, b) => {
+    const x = a[key], y = b[key];
+    if (x === y) return 0;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (x < y ? -1 : 1) * (envState.desc ? -1 : 1);
+  });
+  return el("table", { id: "lifetimes", class: "simple" },
+    el("thead", {}, el("tr", {}, columns.map((c) => el("th", {
+      "data-sort": c, class: c === key ? (envState.desc ? "sorted desc" : "sorted") : "",
+      onclick: () => {
+        envState.desc = envState.sort === c ? !envState.desc : false;
+        envState.sort = c;
+        $("#lifetimes").replaceWith(lifetimeTable());
+      } }, c)))),
+    el("tbody", {}, rows.map((r) => el("tr", {}, columns.map((c) => el("td", {}, fmt(r[c])))))));
+}
+
+function csvOf(rows) {
+  if (!rows.length) return "";
+  const cols = Object.keys(rows[0]);
+  const cell = (v) => (v === null || v === undefined ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+}
+
+async function loadLifetimes(form) {
+  const f = new FormData(form);
+  const q = new URLSearchParams({ limit: 2000 });
+  for (const k of ["at", "owner", "name"]) if (f.get(k)) q.set(k, f.get(k));
+  $("#lifetime-area").replaceChildren("computing re-entry predictions…");
+  try {
+    const r = await api(`/api/environment/lifetime?${q}`);
+    envState.rows = r.items;
+    const blob = new Blob([csvOf(r.items)], { type: "text/csv" });
+    $("#lifetime-area").replaceChildren(
+      el("div", { class: "note" }, `${r.total} objects (first ${r.items.length} shown). Model: ${r.model}`),
+      el("a", { id: "lifetime-csv", href: URL.createObjectURL(blob), download: "orbitwatch-lifetimes.csv" }, "CSV"),
+      lifetimeTable());
+  } catch (err) {
+    $("#lifetime-area").replaceChildren("");
+    status(`Lifetimes: ${err.message}`, true);
+  }
+}
+
+async function environmentView() {
+  const view = $("#view");
+  const dateForm = el("form", { id: "env-form", onsubmit: (e) => { e.preventDefault(); loadEnvironment(e.target); } },
+    el("label", {}, "Catalog time (UTC, empty: newest) ", el("input", { name: "at", size: 22 })), " ",
+    el("button", {}, "Show"));
+  const lifeForm = el("form", { id: "lifetime-form", onsubmit: (e) => { e.preventDefault(); loadLifetimes(e.target); } },
+    el("label", {}, "Owner ", el("input", { name: "owner", size: 6 })),
+    el("label", {}, " Name (regex) ", el("input", { name: "name", size: 16 })),
+    el("input", { name: "at", type: "hidden" }), " ",
+    el("button", { id: "lifetime-start" }, "Predict re-entries"));
+  view.replaceChildren(el("h2", {}, "Space environment"), dateForm,
+    el("div", { id: "env-census" }), el("div", { id: "env-density" }),
+    el("h3", {}, "Re-entry predictions"), lifeForm, el("div", { id: "lifetime-area" }),
+    el("h3", {}, "Scorecard by owner nation"),
+    el("button", { id: "scorecard-start", onclick: loadScorecard }, "Compute the scorecard"),
+    el("div", { id: "scorecard-area" }));
+  await loadEnvironment(dateForm);
+}
+
+async function loadEnvironment(form) {
+  const at = new FormData(form).get("at");
+  const q = at ? `?at=${encodeURIComponent(at)}` : "";
+  $("#lifetime-form input[name='at']").value = at || "";
+  try {
+    const [census, density] = await Promise.all([api(`/api/environment/census${q}`),
+                                                 api(`/api/environment/density${q}`)]);
+    $("#env-census").replaceChildren(
+      el("h3", {}, `${census.objects} objects in orbit at ${census.at}`),
+      simpleTable(census.items, ["ORBIT_CLASS", "TOTAL", "PL", "PD", "RB", "RD", "UI"]));
+    $("#env-density").replaceChildren(el("h3", {}, "Spatial density by altitude (objects per km³, time-averaged over each orbit)"),
+      densityChart(density.items));
+  } catch (err) {
+    status(`Environment: ${err.message}`, true);
+  }
+}
+
+async function loadScorecard() {
+  const at = $("#env-form input[name='at']").value;
+  $("#scorecard-area").replaceChildren("computing…");
+  try {
+    const r = await api(`/api/environment/scorecard${at ? `?at=${encodeURIComponent(at)}` : ""}`);
+    $("#scorecard-area").replaceChildren(
+      el("div", { class: "note" }, r.run_id ? `Conjunctions from screening run ${r.run_id}.` : "No screening run stored: no conjunction columns."),
+      simpleTable(r.items, ["OWNER", "OBJECTS", "PL", "PD", "RB", "RD", "IN_LEO", "IN_GEO",
+        "DEBRIS_ATTRIBUTED", "DISPOSAL_JUDGED", "COMPLIANT_SHARE", "IN_CROWDED_SHELLS",
+        ...(r.run_id ? ["CONJUNCTIONS", "RED_CONJUNCTIONS"] : [])]));
+    $("#scorecard-area table").id = "scorecard";
+  } catch (err) {
+    $("#scorecard-area").replaceChildren("");
+    status(`Scorecard: ${err.message}`, true);
+  }
+}
+
 // ---------- routing
 async function route() {
   const [page, arg] = location.hash.replace(/^#/, "").split("/");
@@ -328,6 +469,7 @@ async function route() {
   if (page === "conjunctions") await conjunctionsView();
   else if (page === "object") await objectView(arg);
   else if (page === "region") regionView();
+  else if (page === "environment") await environmentView();
 }
 
 async function main() {

@@ -27,6 +27,7 @@ from orbitwatch.errors import InputError, SourceError
 
 CELESTRAK_GP_URL = "https://celestrak.org/NORAD/elements/gp.php"
 CELESTRAK_SATCAT_URL = "https://celestrak.org/satcat/records.php"
+CELESTRAK_SPACE_WEATHER_URL = "https://celestrak.org/SpaceData/SW-All.txt"
 SPACETRACK_BASE = "https://www.space-track.org"
 CELESTRAK_MIN_INTERVAL = timedelta(hours=2)
 _NO_DATA = re.compile(r"^\s*No (?:Sup)?GP data found\s*$", re.IGNORECASE)
@@ -135,6 +136,11 @@ class CelesTrakClient:
         """SATCAT records (CSV) of a group or of catalog numbers."""
         params = _celestrak_query(group or None, catnr, "csv")
         return self._get(CELESTRAK_SATCAT_URL, params, "satcat")
+
+
+    def space_weather(self) -> Fetched:
+        """The space-weather file (observed, daily- and monthly-predicted F10.7 and Ap)."""
+        return self._get(CELESTRAK_SPACE_WEATHER_URL, {}, "space-weather")
 
 
 class SpaceTrackClient:

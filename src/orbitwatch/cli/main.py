@@ -35,6 +35,7 @@ from orbitwatch.cli.common import (
     start_time,
     warn_if_stale,
 )
+from orbitwatch.cli.environment_cmd import environment, lifetime_cmd
 from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
@@ -361,9 +362,14 @@ cli.add_command(screen_cmd)
 @click.option("--allowed-host", "allowed_hosts", multiple=True,
               help="A host name clients use to reach the service (besides loopback). "
                    "Repeatable; required with --host 0.0.0.0.")
+@click.option("--space-weather", "space_weather", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CelesTrak space-weather file for re-entry predictions [default: the copy "
+                   "fetched with `orbitwatch environment fetch-space-weather`].")
 @handle_errors
 def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
-              token: str | None, allowed_hosts: tuple[str, ...]) -> None:
+              token: str | None, allowed_hosts: tuple[str, ...],
+              space_weather: Path | None) -> None:
     """HTTP API (OpenAPI at /docs) and web UI over the catalog database."""
     try:
         import uvicorn
@@ -388,7 +394,7 @@ def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
     with existing_catalog(db):  # a mistyped --db must not serve a new empty database
         pass
     app = create_app(db or default_db_path(), workers=workers, token=token,
-                     allowed_hosts=tuple(hosts))
+                     allowed_hosts=tuple(hosts), space_weather=space_weather)
     click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",
                err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -401,6 +407,8 @@ cli.add_command(footprint_cmd)
 cli.add_command(risk_cmd)
 cli.add_command(report_cmd)
 cli.add_command(runs)
+cli.add_command(environment)
+cli.add_command(lifetime_cmd)
 
 
 def main() -> None:

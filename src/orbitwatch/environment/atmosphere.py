@@ -127,6 +127,7 @@ def density_table(weather: SpaceWeather, start: date, *, workers: int = 2,
     processes, or read from the cache)."""
     end = weather.last
     start = min(start, end - timedelta(days=CYCLE_DAYS))  # one cycle at least, for the mean
+    start = date(start.year, 1, 1)  # one table per year of start: catalogs share it
     start = max(start, weather.first + timedelta(days=81))  # satkit's 81-day average
     key = hashlib.sha256(f"{TABLE_VERSION} {weather.sha256} {start} {end} "
                          f"{ALTITUDES_KM.tobytes().hex()}".encode()).hexdigest()[:24]

@@ -19,7 +19,8 @@ fragmentation debris and mission-related objects (PL/PF/PD/PM, RB/RF/RD/RM). The
 catalog does not tell fragments from mission-related objects, so orbitwatch gives PL
 (payload), PD (debris of a payload: its fragments and mission-related objects), RB
 (rocket body), RD (debris of a rocket body), UI (unidentified), from the SATCAT type and
-the object's name ("R/B" names a rocket body and its debris).
+the object's name ("R/B" names a rocket body and its debris; without the SATCAT, "DEB"
+names debris, "OBJECT x" or "TBA" an unidentified piece, any other name a payload).
 """
 
 from __future__ import annotations
@@ -67,8 +68,14 @@ def object_class(object_type: str | None, name: str | None) -> str:
     name = (name or "").upper()
     kind = (object_type or "").upper()
     rocket = "R/B" in name
-    if not kind:  # no SATCAT: the name's conventions
-        kind = "DEBRIS" if " DEB" in name else ("ROCKET BODY" if rocket else "")
+    if not kind:  # no SATCAT: the name's conventions (pieces not yet identified are
+        #           named OBJECT A, TBA ...; anything else named is a payload)
+        if " DEB" in name:
+            kind = "DEBRIS"
+        elif rocket:
+            kind = "ROCKET BODY"
+        elif name and not name.startswith(("OBJECT", "TBA", "UNKNOWN")):
+            kind = "PAYLOAD"
     if kind == "PAYLOAD":
         return "PL"
     if kind == "ROCKET BODY":

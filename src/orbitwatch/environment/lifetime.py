@@ -63,12 +63,14 @@ class Lifetimes:
     horizon_years: float
     assumption: str
 
-    def rows(self) -> list[dict]:
-        """One row per object, soonest re-entry first, those beyond the horizon last."""
+    def rows(self, which: np.ndarray | None = None) -> list[dict]:
+        """One row per object (of the snapshot rows ``which``, default all), soonest
+        re-entry first, those beyond the horizon last."""
         snap = self.snapshot
         at_us = datetime_to_us(snap.at)
-        order = np.lexsort((snap.norad_cat_id, np.where(self.decay_us < 0, np.iinfo(np.int64).max,
-                                                          self.decay_us)))
+        which = np.arange(len(snap)) if which is None else np.asarray(which, np.int64)
+        soon = np.where(self.decay_us < 0, np.iinfo(np.int64).max, self.decay_us)[which]
+        order = which[np.lexsort((snap.norad_cat_id[which], soon))]
         rows = []
         for k in order.tolist():
             es = snap.element_sets[k]
@@ -90,7 +92,9 @@ class Lifetimes:
                 "BC_M2_KG": float(f"{self.b_m2_kg[k]:.4g}"),
                 "BC_SOURCE": str(self.b_source[k]),
                 "REMARK": (f"in orbit beyond the {self.horizon_years:.0f}-year horizon"
-                           if up else None),
+                           if up else ("predicted down before the catalog time (its newest "
+                                       "element set is old)" if self.decay_us[k] < at_us
+                                       else None)),
             })
         return rows
 

@@ -25,6 +25,7 @@ from orbitwatch.core.time import iso_ms
 from orbitwatch.errors import BusyError, InputError, NotFoundError, OrbitwatchError
 from orbitwatch.service.api_access import router as access_router
 from orbitwatch.service.api_catalog import router as catalog_router
+from orbitwatch.service.api_environment import router as environment_router
 from orbitwatch.service.api_runs import router as runs_router
 from orbitwatch.service.jobs import JobManager
 from orbitwatch.service.state import ServiceState
@@ -40,13 +41,15 @@ _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 def create_app(db_path: Path, *, workers: int | None = None, token: str | None = None,
                allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
-               max_waiting_jobs: int = 4) -> FastAPI:
+               max_waiting_jobs: int = 4, space_weather: Path | None = None) -> FastAPI:
     """The orbitwatch API and web UI over the catalog database at ``db_path``.
 
     ``token``: when given, every request that starts work or changes data (any method
     but GET, HEAD, OPTIONS) must carry ``Authorization: Bearer <token>``. Requests
     whose Host header is not in ``allowed_hosts`` get 400. At most
-    ``max_waiting_jobs`` screening jobs wait or run at once (then 429)."""
+    ``max_waiting_jobs`` screening jobs wait or run at once (then 429). ``space_weather``:
+    CelesTrak's space-weather file for re-entry predictions (default: the copy fetched
+    next to the catalog)."""
     app = FastAPI(
         docs_url=None,  # served below from the package's own Swagger UI assets (offline)
         title="orbitwatch",
@@ -59,7 +62,8 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     with CatalogStore(db_path):  # creates the schema once, before readers arrive
         pass
     app.state.ow = ServiceState(db_path, JobManager(db_path, workers=workers,
-                                                    max_waiting=max_waiting_jobs))
+                                                    max_waiting=max_waiting_jobs),
+                                space_weather)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     @app.middleware("http")
@@ -101,6 +105,7 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     app.include_router(catalog_router, prefix="/api")
     app.include_router(runs_router, prefix="/api")
     app.include_router(access_router, prefix="/api")
+    app.include_router(environment_router, prefix="/api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)

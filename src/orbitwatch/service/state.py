@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import Request
 
+from orbitwatch.app.environment import Environment, environment_at, space_weather_path
 from orbitwatch.app.geometry import CatalogAtTime
 from orbitwatch.catalog import CatalogStore, take_snapshot
 from orbitwatch.reports.run_risk import RunRisk, open_run_risk
@@ -27,9 +28,11 @@ MAX_ELEMENT_AGE_DAYS = 3650.0
 class ServiceState:
     db_path: Path
     jobs: JobManager
+    space_weather: Path | None = None  # else the copy fetched next to the catalog
     reports_computed: int = 0  # runs whose risk this service made ready (once per run)
     _reports: OrderedDict = field(default_factory=OrderedDict)
     _satellites: OrderedDict = field(default_factory=OrderedDict)
+    _environments: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _flights: dict = field(default_factory=dict)  # key -> lock while it is computed
 
@@ -69,6 +72,20 @@ class ServiceState:
 
         self._cached(self._reports, 256, key, compute)
         return open_run_risk(store, run_id)
+
+    def environment(self, at: datetime) -> Environment:
+        """Census, re-entry predictions and compliance of the catalog at ``at`` (computed
+        once per time, database state and space-weather file)."""
+        with self.store() as store:
+            marker = store.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
+            weather = space_weather_path(store, self.space_weather)
+        key = (marker, at.isoformat(), str(weather), weather.stat().st_mtime_ns)
+
+        def compute() -> Environment:
+            with self.store() as store:
+                return environment_at(store, at, weather)
+
+        return self._cached(self._environments, 2, key, compute)
 
     def satellites(self, at: datetime) -> CatalogAtTime:
         """Every object's latest element set at ``at`` (cached per hour and database

@@ -1,0 +1,154 @@
+"""The space environment for the CLI and the service: the census, densities and their
+evolution over the catalogs a store holds, re-entry predictions, disposal compliance
+and the per-nation scorecard, each from a catalog snapshot."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from orbitwatch.catalog.snapshot import Snapshot, take_snapshot
+from orbitwatch.catalog.store import CatalogStore
+from orbitwatch.core.time import us_to_datetime
+from orbitwatch.environment.census import CatalogCensus, take_census
+from orbitwatch.environment.classes import OBJECT_CLASSES, ORBIT_CLASSES, OTHER
+from orbitwatch.environment.compliance import compliance_rows, launch_dates, nation_scorecard
+from orbitwatch.environment.lifetime import Lifetimes, predict_lifetimes
+from orbitwatch.environment.space_weather import SpaceWeather, read_space_weather
+from orbitwatch.errors import InputError
+from orbitwatch.screening.runs import list_runs
+
+#: Objects whose newest element set is older than this at the census time are counted
+#: as gone (a store without the SATCAT's decay dates keeps them otherwise), days.
+CENSUS_MAX_AGE_DAYS = 30.0
+SPACE_WEATHER_FILE = "space-weather.txt"
+
+
+def census_at(store: CatalogStore, at: datetime,
+              max_age_days: float = CENSUS_MAX_AGE_DAYS) -> CatalogCensus:
+    """The census of the catalog at ``at`` (objects with an element set within
+    ``max_age_days``; decayed objects by the SATCAT left out); InputError when empty."""
+    snap = take_snapshot(store, at, max_age_days=max_age_days)
+    if not len(snap):
+        raise InputError(f"no object with an element set in the {max_age_days:g} days before "
+                         f"{at.isoformat()} in {store.path}: load a catalog for that time")
+    return take_census(snap)
+
+
+def catalog_dates(store: CatalogStore) -> list[datetime]:
+    """The times the store holds a catalog for: per element-set load, its newest epoch
+    (a load of many snapshots, as a history archive, gives each distinct day of its
+    files' newest epochs); in order, one per day."""
+    rows = store.conn.execute(
+        "SELECT MAX(epoch_us) FROM element_sets GROUP BY load_id").fetchall()
+    days: dict[str, int] = {}
+    for (us,) in rows:
+        if us is not None:
+            day = us_to_datetime(us).date().isoformat()
+            days[day] = max(days.get(day, 0), us)
+    return [us_to_datetime(days[d]) for d in sorted(days)]
+
+
+def evolution_rows(store: CatalogStore, by: str = "orbit-class",
+                   dates: list[datetime] | None = None) -> list[dict[str, Any]]:
+    """The census counts at every catalog date (catalog_dates), one row per date: total
+    and per orbit class (or object class)."""
+    if by not in ("orbit-class", "object-class"):
+        raise InputError(f"evolution by {by!r}: orbit-class or object-class")
+    keys = [*ORBIT_CLASSES, OTHER] if by == "orbit-class" else list(OBJECT_CLASSES)
+    rows = []
+    for at in dates or catalog_dates(store):
+        census = census_at(store, at)
+        column = census.orbit_class if by == "orbit-class" else census.object_class
+        row: dict[str, Any] = {"DATE_UTC": at.isoformat(timespec="seconds").replace(
+            "+00:00", "Z"), "TOTAL": len(census)}
+        row.update({k: int((column == k).sum()) for k in keys})
+        rows.append(row)
+    if not rows:
+        raise InputError(f"{store.path} holds no catalog: load one first")
+    return rows
+
+
+def space_weather_path(store: CatalogStore, given: Path | None) -> Path:
+    """``given``, else the copy fetched next to the catalog (``orbitwatch environment
+    fetch-space-weather``); InputError when there is neither."""
+    if given is not None:
+        return given
+    cached = store.path.parent / "cache" / SPACE_WEATHER_FILE
+    if cached.is_file():
+        return cached
+    raise InputError("no space-weather file: give --space-weather FILE (CelesTrak's "
+                     "SW-All.txt) or run `orbitwatch environment fetch-space-weather`")
+
+
+@dataclass(slots=True)
+class Environment:
+    """A snapshot's census with its lifetimes and compliance (computed once)."""
+
+    census: CatalogCensus
+    lifetimes: Lifetimes
+    compliance: list[dict[str, Any]]
+    weather: SpaceWeather
+
+
+def environment_at(store: CatalogStore, at: datetime, weather_file: Path,
+                   snapshot: Snapshot | None = None) -> Environment:
+    """Census, re-entry predictions and disposal compliance of the catalog at ``at``."""
+    weather = read_space_weather(weather_file)
+    census = take_census(snapshot) if snapshot is not None else census_at(store, at)
+    lifetimes = predict_lifetimes(census.snapshot, weather, store=store)
+    launches = launch_dates(store, census.snapshot.norad_cat_id)
+    return Environment(census, lifetimes, compliance_rows(census, lifetimes, launches), weather)
+
+
+def run_conjunctions_by_owner(store: CatalogStore) -> tuple[int | None, dict[str, tuple[int, int]]]:
+    """Per owner: (events, red events) of the newest screening run with stored risk;
+    (None, {}) without one."""
+    runs = list_runs(store, limit=1)
+    if not runs:
+        return None, {}
+    run_id = int(runs[0]["RUN_ID"])
+    try:
+        rows = store.conn.execute(
+            f"SELECT owner, COUNT(*), SUM(red) FROM (SELECT owner_a owner, pc >= 1e-4 red "
+            f"FROM run_risk_{run_id} UNION ALL SELECT owner_b, pc >= 1e-4 FROM "
+            f"run_risk_{run_id} WHERE owner_b != owner_a) GROUP BY owner").fetchall()
+    except sqlite3.OperationalError:  # a run stored without its risk
+        return None, {}
+    return run_id, {owner: (int(n), int(red or 0)) for owner, n, red in rows}
+
+
+def scorecard_rows(store: CatalogStore, env: Environment) -> tuple[list[dict[str, Any]],
+                                                                   int | None]:
+    """The per-nation scorecard, with the newest run's conjunctions when there is one."""
+    run_id, conj = run_conjunctions_by_owner(store)
+    return nation_scorecard(env.census, env.compliance, conj if run_id else None), run_id
+
+
+def newest_catalog_time(store: CatalogStore) -> datetime:
+    """The newest element-set epoch of the store (the default census time)."""
+    us = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+    if us is None:
+        raise InputError(f"{store.path} holds no element set: load a catalog first")
+    return us_to_datetime(int(us)) + timedelta(seconds=1)
+
+
+def object_rows(env: Environment, ids: list[int] | None, owners: list[str] | None,
+                name_rx: Any | None) -> np.ndarray:
+    """Rows (indices of the snapshot) chosen by catalog numbers, owners, name pattern."""
+    snap = env.census.snapshot
+    keep = np.ones(len(snap), bool)
+    if ids:
+        keep &= np.isin(snap.norad_cat_id, ids)
+    if owners:
+        keep &= np.isin(env.census.owner, owners)
+    if name_rx is not None:
+        keep &= np.array([bool(name_rx.search(es.object_name or ""))
+                          for es in snap.element_sets])
+    return np.flatnonzero(keep)
+
