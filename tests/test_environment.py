@@ -333,3 +333,13 @@ def test_reentry_hindcast_of_the_2022_catalog(shared_data: Path, tmp_path: Path)
     early = float(out.rsplit("(", 1)[1].split("%")[0])
     assert n > 4000
     assert median <= 20.0 and within >= 70.0 and early <= 15.0
+
+
+def test_plots_of_density_belt_and_evolution(small_db: Path, tmp_path: Path):
+    pytest.importorskip("matplotlib")
+    for args, name in ((["density"], "d.png"), (["density", "--geo"], "g.png"),
+                       (["evolution"], "e.png")):
+        out = tmp_path / name
+        code, _, err = _run("environment", *args, "--db", str(small_db), "--plot", str(out))
+        assert code == 0, err
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000

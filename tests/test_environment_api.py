@@ -57,7 +57,10 @@ def test_lifetime_compliance_and_scorecard(env_app):
     ("/api/environment/census", {"at": "1990-01-01"}, 400, "no object"),
     ("/api/environment/census", {"at": "yesterday-ish"}, 400, "at"),
     ("/api/environment/density", {"low_km": 500, "high_km": 400}, 400, "low_km"),
-    ("/api/environment/geo", {"step_deg": 7}, 400, "do not divide 360"),
+    ("/api/environment/geo", {"step_deg": 7}, 400, "a divisor of 360"),
+    ("/api/environment/geo", {"step_deg": 1e-81}, 400, "a divisor of 360"),
+    ("/api/environment/density", {"low_km": 0, "high_km": 99999, "step_km": 1}, 400,
+     "altitude shells"),
     ("/api/environment/lifetime", {"name": "(["}, 400, "name pattern"),
 ])
 def test_bad_requests_get_a_4xx_naming_the_field(env_app, path, params, status, text):

@@ -100,13 +100,7 @@ def density_cmd(db, at, low_km, high_km, step_km, geo, step_deg, plot, fmt) -> N
 
 
 def _plot_density(rows: list[dict], path: Path, day: str, geo: bool) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise MissingExtraError("plots (matplotlib)", "plots") from exc
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.5))
     if geo:
         x = [r["LON_LOW_DEG"] for r in rows]
@@ -135,13 +129,41 @@ def _plot_density(rows: list[dict], path: Path, day: str, geo: bool) -> None:
 @db_option
 @click.option("--by", type=click.Choice(["orbit-class", "object-class"]),
               default="orbit-class", show_default=True)
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the counts over time (PNG; needs the [plots] extra).")
 @fmt_option
 @handle_errors
-def evolution_cmd(db, by, fmt) -> None:
+def evolution_cmd(db, by, plot, fmt) -> None:
     """The census at every date the store holds a catalog for, as a time series."""
     with open_catalog(db) as store:
         rows = evolution_rows(store, by)
     click.echo(render(rows, fmt, title="Objects in orbit by date"), nl=False)
+    if plot:
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        days = [r["DATE_UTC"][:10] for r in rows]
+        for key in [k for k in rows[0] if k not in ("DATE_UTC", "TOTAL")]:
+            if any(r[key] for r in rows):
+                ax.plot(days, [r[key] for r in rows], marker="o", label=key)
+        ax.set_ylabel("objects in orbit")
+        ax.set_title(f"orbitwatch: objects in orbit by {by.replace('-', ' ')}")
+        ax.tick_params(axis="x", rotation=45)
+        ax.legend(fontsize=8, ncol=2)
+        fig.tight_layout()
+        fig.savefig(plot, dpi=110)
+        plt.close(fig)
+        click.echo(f"wrote {plot}", err=True)
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise MissingExtraError("plots (matplotlib)", "plots") from exc
+    return plt
 
 
 def _selection(ids: str | None, owner: str | None, name: str | None):

@@ -102,6 +102,10 @@ def time_fraction_below(a_km: np.ndarray, e: np.ndarray, r_km: np.ndarray) -> np
     return np.where(r <= a * (1 - ecc), 0.0, np.where(r >= a * (1 + ecc), 1.0, fraction))
 
 
+MAX_SHELLS = 10_000
+MIN_STEP_DEG = 0.1
+
+
 def shell_density(census: CatalogCensus, *, low_km: float = 200.0, high_km: float = 2000.0,
                   step_km: float = 10.0) -> list[dict]:
     """Spatial density by altitude shell: per shell the expected number of objects in it
@@ -109,14 +113,15 @@ def shell_density(census: CatalogCensus, *, low_km: float = 200.0, high_km: floa
     if not (0 <= low_km < high_km) or step_km <= 0:
         raise InputError(f"altitude shells need 0 <= low < high and a step > 0; got "
                          f"{low_km}..{high_km} km by {step_km} km")
-    if (high_km - low_km) / step_km > 100_000:
-        raise InputError("more than 100,000 altitude shells: take a larger step")
+    if (high_km - low_km) / step_km > MAX_SHELLS:
+        raise InputError(f"more than {MAX_SHELLS:,} altitude shells: take a larger step")
     edges = np.arange(low_km, high_km + step_km * 0.5, step_km)
     radii = EARTH_RADIUS_KM + edges
     volume = 4.0 / 3.0 * np.pi * (radii[1:] ** 3 - radii[:-1] ** 3)
     occupancy = np.zeros((len(census), len(edges) - 1))
-    for start in range(0, len(census), 4096):  # bounded memory: (4096, shells) at a time
-        part = slice(start, start + 4096)
+    rows_at_once = max(1, 4_000_000 // len(edges))  # bounded memory: 32 MB per piece
+    for start in range(0, len(census), rows_at_once):
+        part = slice(start, start + rows_at_once)
         below = time_fraction_below(census.a_km[part], census.e[part], radii)
         occupancy[part] = np.diff(below, axis=1)
     rows = []
@@ -139,8 +144,9 @@ GEO_LOW_KM, GEO_HIGH_KM, GEO_LATITUDE_DEG = 35586.0, 35986.0, 15.0
 def geo_belt(census: CatalogCensus, step_deg: float = 5.0) -> list[dict]:
     """Objects of the GEO class by longitude at the census time (SGP4, ITRF), in bins of
     ``step_deg``: counts by object class and objects per km^3 of the belt's volume."""
-    if not 0 < step_deg <= 180 or (360 / step_deg) % 1:
-        raise InputError(f"longitude bins of {step_deg} deg do not divide 360 deg")
+    if not MIN_STEP_DEG <= step_deg <= 180 or abs(360 / step_deg - round(360 / step_deg)) > 1e-9:
+        raise InputError(f"longitude bins of {step_deg} deg: a divisor of 360 deg from "
+                         f"{MIN_STEP_DEG} to 180 deg")
     geo = np.flatnonzero(census.orbit_class == "GEO")
     bins = np.arange(-180.0, 180.0 + step_deg * 0.5, step_deg)
     longitude = np.full(len(geo), np.nan)
