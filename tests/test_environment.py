@@ -343,3 +343,42 @@ def test_plots_of_density_belt_and_evolution(small_db: Path, tmp_path: Path):
         code, _, err = _run("environment", *args, "--db", str(small_db), "--plot", str(out))
         assert code == 0, err
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+
+
+def test_ballistic_coefficient_from_the_element_set_history(tmp_path: Path):
+    """Two element sets ten days apart, the second from the first decayed with a known B
+    through the same atmosphere: the history gives that B back (BC_SOURCE HISTORY)."""
+    from orbitwatch.catalog import CatalogStore, take_snapshot
+    from orbitwatch.core.orbit import mean_motion_rev_day, semi_major_axis_km
+    from orbitwatch.environment.atmosphere import ALTITUDES_KM, density_table
+    from orbitwatch.environment.lifetime import _days, predict_lifetimes
+    from orbitwatch.formats.elements import ElementSet
+    from orbitwatch.formats.tle import write_tle
+
+    weather = read_space_weather(write_space_weather(
+        tmp_path / "sw.txt", date(2010, 1, 1), date(2040, 1, 1), predicted_from=date(2025, 7, 1)))
+    first = datetime(2025, 5, 20, tzinfo=UTC)
+    second = first + timedelta(days=10)
+    n1, e, inc, b_true = 15.5, 0.0005, 51.6, 0.02
+    table = density_table(weather, date(2025, 1, 1), workers=1)
+    a1 = float(semi_major_axis_km(n1))
+    from orbitwatch.core.time import datetime_to_us
+    t1, t2 = (_days(table, np.array([datetime_to_us(t)])) for t in (first, second))
+    _, a2, e2 = kernels.decay(np.array([a1]), np.array([e]), np.cos(np.radians([inc])),
+                              kernels.mean_radius_km(np.array([inc])), np.array([b_true]),
+                              t1, t2, table.days, table.log_density,
+                              table.cycle_mean_log_density, ALTITUDES_KM, 1.0, np.inf)
+    sets = [ElementSet(norad_cat_id=70100, object_name="HIST SAT", object_id="2024-100A",
+                       epoch=t, mean_motion=round(float(n), 8), eccentricity=round(float(ecc), 7),
+                       inclination=inc, ra_of_asc_node=0.0, arg_of_pericenter=0.0,
+                       mean_anomaly=0.0, bstar=5e-4, mean_motion_dot=0.0)
+            for t, n, ecc in ((first, n1, e), (second, mean_motion_rev_day(a2[0]), e2[0]))]
+    tle = tmp_path / "h.3le"
+    tle.write_text(write_tle(sets))
+    db = tmp_path / "h.db"
+    assert _run("catalog", "load", "--db", str(db), str(tle))[0] == 0
+    with CatalogStore(db) as store:
+        snap = take_snapshot(store, second + timedelta(hours=1))
+        result = predict_lifetimes(snap, weather, store=store, workers=1)
+    assert result.b_source[0] == "HISTORY"
+    assert result.b_m2_kg[0] == pytest.approx(b_true, rel=0.03)

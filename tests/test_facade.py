@@ -12,7 +12,7 @@ import orbitwatch
 
 #: The domain packages whose ``__all__`` is public API: every name must be reachable as
 #: ``orbitwatch.<name>``, and be the same object.
-PUBLIC_PACKAGES = ("catalog", "formats", "propagation", "risk", "screening")
+PUBLIC_PACKAGES = ("catalog", "environment", "formats", "propagation", "risk", "screening")
 
 
 @pytest.mark.parametrize("package", PUBLIC_PACKAGES)
