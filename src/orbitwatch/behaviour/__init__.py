@@ -1,0 +1,1 @@
+"""Behaviour in orbit from element-set history: manoeuvres and proximity operations."""
