@@ -181,6 +181,36 @@ def test_environment_page(browser, tmp_path: Path):
     assert not errors, f"console errors: {errors}"
 
 
+def test_behaviour_page(browser, shared_data: Path, tmp_path: Path):
+    from tests.history_helpers import ISS, small_history_db
+
+    db = small_history_db(shared_data, tmp_path)
+    errors: list[str] = []
+    with running_server(db) as url:
+        page = _page(browser, errors)
+        page.goto(f"{url}/?at=2025-09-20T00:00:00Z#behaviour")
+        page.wait_for_selector("#man-form")
+        page.fill("#man-form input[name='ids']", str(ISS))
+        page.click("#man-start")
+        page.wait_for_selector("#manoeuvres tbody tr", timeout=60_000)
+        kinds = page.locator("#manoeuvres tbody tr td:nth-child(5)").all_inner_texts()
+        assert kinds == ["RAISE", "RAISE"]
+        # the pattern of life: the semi-major axis with both burns marked
+        page.locator("#manoeuvres tbody tr").first.click()
+        page.wait_for_selector("#sma-chart polyline")
+        assert page.locator("#sma-chart line.burn").count() == 2
+        page.fill("#prox-form input[name='days']", "2")
+        page.click("#prox-start")
+        page.wait_for_selector("#proximity tbody tr", timeout=120_000)
+        classes = page.locator("#proximity tbody tr td:nth-child(5)").all_inner_texts()
+        assert "ATTACHED" in classes
+        page.screenshot(path=str(ARTIFACTS / "behaviour.png"))
+        page.locator("#proximity a.pair-globe").first.click()
+        page.wait_for_function("window.__orbitwatchGlobe && "
+                               "window.__orbitwatchGlobe.lineCount() === 2", timeout=30_000)
+    assert not errors, f"console errors: {errors}"
+
+
 def test_full_catalog_frame_rate(browser, shared_data: Path, tmp_path: Path):
     """The 23,939-object catalog on the globe; the frame rate is measured and written
     to test-artifacts/frame_rate.json (software WebGL in headless Chromium here)."""

@@ -206,6 +206,11 @@ export class Globe {
     this.lines.clear();
   }
 
+  // how many polylines are drawn (for the browser tests)
+  lineCount() {
+    return this.lines.children.filter((c) => c.isLine).length;
+  }
+
   // a polyline of ITRF km points, and optionally a marker at one of them
   addLine(itrfKm, color, markerIndex = -1) {
     const pts = itrfKm.map(([x, y, z]) => toScene(x, y, z));

@@ -460,6 +460,125 @@ async function loadScorecard() {
   }
 }
 
+// ---------- behaviour page
+function smaChart(sets, burns) {
+  // semi-major axis over time, the manoeuvres as vertical marks
+  const W = 520, H = 200, L = 60, B = 24;
+  const t = sets.map((x) => Date.parse(x.EPOCH_UTC));
+  const a = sets.map((x) => x.SMA_KM);
+  const t0 = Math.min(...t), t1 = Math.max(...t) || t0 + 1;
+  const lo = Math.min(...a), hi = Math.max(...a);
+  const sx = (v) => L + ((v - t0) / Math.max(t1 - t0, 1)) * (W - L - 8);
+  const sy = (v) => H - B - ((v - lo) / Math.max(hi - lo, 1e-6)) * (H - B - 10);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("id", "sma-chart");
+  const add = (tag, attrs, text) => {
+    const n = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text) n.textContent = text;
+    svg.append(n);
+  };
+  for (const m of burns) {
+    const x = sx(Date.parse(m.EPOCH_AFTER));
+    add("line", { x1: x, y1: 10, x2: x, y2: H - B, stroke: m.DV_M_S === null ? "#a855f7" : "#f97316",
+                  "stroke-dasharray": "3,2", class: "burn" });
+  }
+  add("polyline", { points: t.map((v, i) => `${sx(v)},${sy(a[i])}`).join(" "), fill: "none",
+                    stroke: "#60a5fa", "stroke-width": 1.5 });
+  add("text", { x: 2, y: 14, "font-size": 10, fill: "#ccc" }, `${hi.toFixed(2)} km`);
+  add("text", { x: 2, y: H - B, "font-size": 10, fill: "#ccc" }, `${lo.toFixed(2)} km`);
+  add("text", { x: L, y: H - 6, "font-size": 10, fill: "#ccc" }, sets[0].EPOCH_UTC.slice(0, 10));
+  add("text", { x: W - 70, y: H - 6, "font-size": 10, fill: "#ccc" }, sets[sets.length - 1].EPOCH_UTC.slice(0, 10));
+  return svg;
+}
+
+async function showTimeline(id) {
+  $("#timeline").replaceChildren("loading…");
+  try {
+    const tl = await api(`/api/objects/${id}/timeline`);
+    $("#timeline").replaceChildren(
+      el("h3", {}, `Pattern of life: ${tl.object_name ?? ""} (${id})`),
+      el("div", { class: "note" }, `${tl.element_sets.length} element sets; semi-major axis (km), ` +
+         "manoeuvres orange, dockings purple"),
+      smaChart(tl.element_sets, tl.manoeuvres),
+      simpleTable(tl.manoeuvres, ["EPOCH_BEFORE", "EPOCH_AFTER", "KIND", "DV_M_S", "DV_T_M_S", "DA_M", "CONFIDENCE"]));
+  } catch (err) {
+    $("#timeline").replaceChildren("");
+    status(`Timeline: ${err.message}`, true);
+  }
+}
+
+async function showPairOnGlobe(a, b) {
+  const at = iso(globe.simTimeMs());
+  const [t1, t2] = await Promise.all([a, b].map((id) =>
+    api(`/api/objects/${id}/track?at=${encodeURIComponent(at)}&minutes=100&step_s=30`)));
+  globe.clearLines();
+  globe.addLine(t1.itrf_km, 0x60a5fa, 0);
+  globe.addLine(t2.itrf_km, 0xf472b6, 0);
+  globe.lookAt(t1.itrf_km[0]);
+}
+
+async function behaviourView() {
+  const form = el("form", { id: "man-form", onsubmit: (e) => { e.preventDefault(); loadManoeuvres(e.target); } },
+    el("label", {}, "Catalog numbers ", el("input", { name: "ids", size: 12 })),
+    el("label", {}, " Name (regex) ", el("input", { name: "name", size: 14 })),
+    el("label", {}, " Owner ", el("input", { name: "owner", size: 5 })), " ",
+    el("button", { id: "man-start" }, "Find manoeuvres"));
+  const prox = el("form", { id: "prox-form", onsubmit: (e) => { e.preventDefault(); loadProximity(e.target); } },
+    el("label", {}, "Days ", el("input", { name: "days", value: "3", size: 3 })),
+    el("label", {}, " Name (regex) ", el("input", { name: "name", size: 14 })), " ",
+    el("button", { id: "prox-start" }, "Find proximity operations"));
+  $("#view").replaceChildren(el("h2", {}, "Behaviour in orbit"), form, el("div", { id: "man-area" }),
+    el("div", { id: "timeline" }), el("h3", {}, "Proximity operations"), prox, el("div", { id: "prox-area" }));
+}
+
+async function loadManoeuvres(form) {
+  const f = new FormData(form);
+  const q = new URLSearchParams({ limit: 500 });
+  for (const k of ["ids", "name", "owner"]) if (f.get(k)) q.set(k, f.get(k));
+  $("#man-area").replaceChildren("searching the history…");
+  try {
+    const r = await api(`/api/behaviour/manoeuvres?${q}`);
+    const s = r.summary;
+    const rows = r.items.map((m) => el("tr", { "data-id": m.NORAD_CAT_ID, onclick: () => showTimeline(m.NORAD_CAT_ID) },
+      ["NORAD_CAT_ID", "OBJECT_NAME", "EPOCH_BEFORE", "EPOCH_AFTER", "KIND", "DV_M_S", "DV_T_M_S", "DV_N_M_S",
+       "CONFIDENCE", "DA_M"].map((c) => el("td", {}, fmt(m[c])))));
+    $("#man-area").replaceChildren(
+      el("div", { class: "note" }, `${r.total} manoeuvres and dockings; ${s.objects} objects watched over ` +
+         `${s.satellite_years} satellite-years (${s.detections_per_satellite_year} per satellite-year). Click a row for its timeline.`),
+      el("table", { id: "manoeuvres", class: "simple" },
+        el("thead", {}, el("tr", {}, ["NORAD_CAT_ID", "OBJECT_NAME", "EPOCH_BEFORE", "EPOCH_AFTER", "KIND", "DV_M_S",
+          "DV_T_M_S", "DV_N_M_S", "CONFIDENCE", "DA_M"].map((c) => el("th", {}, c)))),
+        el("tbody", {}, rows)));
+  } catch (err) {
+    $("#man-area").replaceChildren("");
+    status(`Manoeuvres: ${err.message}`, true);
+  }
+}
+
+async function loadProximity(form) {
+  const f = new FormData(form);
+  const q = new URLSearchParams({ days: f.get("days") || "3" });
+  if (f.get("name")) q.set("name", f.get("name"));
+  $("#prox-area").replaceChildren("screening each day's element sets…");
+  try {
+    const pairs = await api(`/api/behaviour/proximity?${q}`);
+    const cols = ["NORAD_CAT_ID_1", "OBJECT_NAME_1", "NORAD_CAT_ID_2", "OBJECT_NAME_2", "CLASS",
+      "MIN_RANGE_KM", "MEDIAN_RANGE_KM", "MAX_RANGE_KM", "REL_SPEED_M_S", "ELSET_AGE_DAYS_1", "ELSET_AGE_DAYS_2", "EVIDENCE"];
+    $("#prox-area").replaceChildren(el("table", { id: "proximity", class: "simple" },
+      el("thead", {}, el("tr", {}, [...cols, ""].map((c) => el("th", {}, c)))),
+      el("tbody", {}, pairs.map((p) => el("tr", { class: `prox-${p.CLASS}` },
+        cols.map((c) => el("td", {}, fmt(p[c]))),
+        el("td", {}, el("a", { href: "#globe", class: "pair-globe",
+          onclick: () => showPairOnGlobe(p.NORAD_CAT_ID_1, p.NORAD_CAT_ID_2).catch((e) => status(e.message, true)) },
+          "both orbits")))))));
+  } catch (err) {
+    $("#prox-area").replaceChildren("");
+    status(`Proximity: ${err.message}`, true);
+  }
+}
+
 // ---------- routing
 async function route() {
   const [page, arg] = location.hash.replace(/^#/, "").split("/");
@@ -470,6 +589,7 @@ async function route() {
   else if (page === "object") await objectView(arg);
   else if (page === "region") regionView();
   else if (page === "environment") await environmentView();
+  else if (page === "behaviour") await behaviourView();
 }
 
 async function main() {

@@ -17,12 +17,9 @@ import numpy as np
 
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
-from orbitwatch.core.orbit import orbit_regime
+from orbitwatch.core.orbit import STALE_AFTER_DAYS, orbit_regime
 from orbitwatch.core.time import datetime_to_us, iso_ms, us_to_datetime
 
-#: Days after its epoch at which an element set is stale, by orbit regime: where SGP4's
-#: in-track error reaches a few km (LEO about 1 km/day, up to 3 below 500 km).
-STALE_AFTER_DAYS = {"LEO": 3.0, "MEO": 14.0, "GEO": 30.0, "HEO": 7.0, "other": 30.0}
 #: A catalog whose newest element set is older than this at "now" is an old catalog: the
 #: default start becomes its own time.
 OLD_CATALOG_DAYS = 3.0

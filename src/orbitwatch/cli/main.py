@@ -23,6 +23,7 @@ from orbitwatch.catalog.ingest import parse_paths, store_parsed
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
+from orbitwatch.cli.behaviour_cmd import manoeuvres_cmd, proximity_cmd
 from orbitwatch.cli.common import (
     EXIT_BAD_INPUT,
     _parse_ids,
@@ -408,6 +409,8 @@ cli.add_command(risk_cmd)
 cli.add_command(report_cmd)
 cli.add_command(runs)
 cli.add_command(environment)
+cli.add_command(manoeuvres_cmd)
+cli.add_command(proximity_cmd)
 cli.add_command(lifetime_cmd)
 
 

@@ -16,6 +16,10 @@ from orbitwatch.core.constants import EARTH_RADIUS_KM, MU_KM3_S2
 
 _REV_PER_DAY_TO_RAD_S = 2.0 * math.pi / 86_400.0
 
+#: Days after its epoch at which an element set is stale, by orbit regime: where SGP4's
+#: in-track error reaches a few km (LEO about 1 km/day, up to 3 below 500 km).
+STALE_AFTER_DAYS = {"LEO": 3.0, "MEO": 14.0, "GEO": 30.0, "HEO": 7.0, "other": 30.0}
+
 
 def mean_motion_rad_s(mean_motion_rev_day):
     """Mean motion in rad/s of a mean motion in revolutions per day."""

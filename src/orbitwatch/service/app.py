@@ -24,6 +24,7 @@ from orbitwatch.catalog import CatalogStore
 from orbitwatch.core.time import iso_ms
 from orbitwatch.errors import BusyError, InputError, NotFoundError, OrbitwatchError
 from orbitwatch.service.api_access import router as access_router
+from orbitwatch.service.api_behaviour import router as behaviour_router
 from orbitwatch.service.api_catalog import router as catalog_router
 from orbitwatch.service.api_environment import router as environment_router
 from orbitwatch.service.api_runs import router as runs_router
@@ -106,6 +107,7 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     app.include_router(runs_router, prefix="/api")
     app.include_router(access_router, prefix="/api")
     app.include_router(environment_router, prefix="/api")
+    app.include_router(behaviour_router, prefix="/api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)

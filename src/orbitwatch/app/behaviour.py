@@ -1,0 +1,106 @@
+"""Behaviour in orbit for the CLI and the service: manoeuvres, an object's pattern of
+life (its element-set history with its manoeuvres), and proximity operations, each
+chosen by catalog numbers, owners and name pattern."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from orbitwatch.behaviour.manoeuvres import detect_manoeuvres, load_history
+from orbitwatch.behaviour.proximity import proximity_pairs
+from orbitwatch.catalog.snapshot import name_pattern
+from orbitwatch.catalog.store import CatalogStore
+from orbitwatch.core.constants import EARTH_RADIUS_KM
+from orbitwatch.core.orbit import semi_major_axis_km
+from orbitwatch.core.time import iso_ms, us_to_datetime
+from orbitwatch.errors import InputError, NotFoundError
+
+
+def _chosen(store: CatalogStore, rows: list[dict], ids: list[int] | None,
+            owners: list[str] | None, name: str | None, keys: tuple[str, ...],
+            name_keys: tuple[str, ...]) -> list[dict]:
+    """The rows where any of ``keys`` (catalog numbers) is chosen."""
+    if not (ids or owners or name):
+        return rows
+    rx = name_pattern(name) if name else None
+    owner_of: dict[int, str | None] = {}
+    if owners:
+        wanted = {int(r[k]) for r in rows for k in keys}
+        owner_of = {n: f.get("owner") for n, f in store.object_info(wanted).items()}
+
+    def picked(r: dict) -> bool:
+        for k, nk in zip(keys, name_keys, strict=True):
+            n = int(r[k])
+            if ((not ids or n in ids) and (not owners or owner_of.get(n) in owners)
+                    and (rx is None or rx.search(r[nk] or ""))):
+                return True
+        return False
+
+    return [r for r in rows if picked(r)]
+
+
+def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
+                   owners: list[str] | None = None, name: str | None = None,
+                   start: datetime | None = None, end: datetime | None = None,
+                   ) -> tuple[list[dict], dict[str, Any]]:
+    """Detected manoeuvres (and dockings) of the chosen objects in [start, end], and a
+    summary: objects and element-set pairs looked at, detections per satellite-year."""
+    history = load_history(store, start, end)
+    if not len(history):
+        raise InputError("no element-set history in that window: load a history first "
+                         "(orbitwatch catalog load ARCHIVE)")
+    if ids:
+        missing = sorted(set(ids) - set(history.norad.tolist()))
+        if missing:
+            raise InputError(f"no element set of catalog number(s) "
+                             f"{', '.join(map(str, missing[:10]))} in that window")
+    found = detect_manoeuvres(history)
+    rows = _chosen(store, found.rows, ids, owners, name, ("NORAD_CAT_ID",), ("OBJECT_NAME",))
+    burns = [r for r in found.rows if r["DV_M_S"] is not None]
+    summary = {
+        "objects": found.objects, "element_set_pairs": found.pairs,
+        "satellite_years": round(found.satellite_years, 2),
+        "detections_per_satellite_year": round(len(burns) / found.satellite_years, 2)
+        if found.satellite_years else None,
+        "skipped_repeated_sets": found.skipped_repeats,
+        "skipped_launch_nominals": found.skipped_nominal,
+        "skipped_docked_sets": found.skipped_docked,
+        "outlier_sets": found.outliers,
+    }
+    return rows, summary
+
+
+def timeline(store: CatalogStore, norad_cat_id: int, start: datetime | None = None,
+             end: datetime | None = None) -> dict[str, Any]:
+    """One object's pattern of life: every element set (epoch, semi-major axis, perigee,
+    apogee, inclination, eccentricity) and its manoeuvres, in time order."""
+    history = load_history(store, start, end, [norad_cat_id])
+    if not len(history):
+        raise NotFoundError(f"no element-set history of object {norad_cat_id}")
+    a = semi_major_axis_km(history.n)
+    sets = [{"EPOCH_UTC": iso_ms(int(t)), "SMA_KM": round(float(x), 3),
+             "PERIGEE_KM": round(float(x * (1 - e) - EARTH_RADIUS_KM), 3),
+             "APOGEE_KM": round(float(x * (1 + e) - EARTH_RADIUS_KM), 3),
+             "INCLINATION_DEG": float(i), "ECCENTRICITY": float(e)}
+            for t, x, e, i in zip(history.epoch_us.tolist(), a.tolist(), history.e.tolist(),
+                                  history.i_deg.tolist(), strict=True)]
+    rows, _ = manoeuvre_rows(store, ids=[norad_cat_id], start=start, end=end)
+    return {"norad_cat_id": norad_cat_id, "object_name": history.name[-1],
+            "element_sets": sets, "manoeuvres": rows}
+
+
+def proximity_rows(store: CatalogStore, *, start: datetime | None = None, days: int = 7,
+                   ids: list[int] | None = None, owners: list[str] | None = None,
+                   name: str | None = None, workers: int | None = None) -> list[dict]:
+    """Proximity pairs over ``days`` from ``start`` (default: the last ``days`` days of
+    the history), of the chosen objects."""
+    if start is None:
+        newest = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+        if newest is None:
+            raise InputError(f"{store.path} holds no element set: load a history first")
+        start = us_to_datetime(int(newest)).replace(hour=0, minute=0, second=0,
+                                                    microsecond=0) - timedelta(days=days - 1)
+    rows = proximity_pairs(store, start, days, workers=workers)
+    return _chosen(store, rows, ids, owners, name, ("NORAD_CAT_ID_1", "NORAD_CAT_ID_2"),
+                   ("OBJECT_NAME_1", "OBJECT_NAME_2"))

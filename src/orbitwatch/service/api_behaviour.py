@@ -1,0 +1,62 @@
+"""Behaviour endpoints: manoeuvres in the element-set history, an object's pattern of
+life, and proximity operations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows, timeline
+from orbitwatch.app.inputs import parse_ids
+from orbitwatch.service.params import ERROR_RESPONSES, utc_param
+from orbitwatch.service.state import ServiceState, service_state
+
+router = APIRouter(tags=["behaviour"], responses=ERROR_RESPONSES)
+State = Annotated[ServiceState, Depends(service_state)]
+Text = Annotated[str | None, Query(max_length=200)]
+Time = Annotated[str | None, Query(max_length=40, description="UTC ISO-8601")]
+
+
+def _owners(owner: str | None) -> list[str] | None:
+    return [o.strip() for o in owner.split(",") if o.strip()] if owner else None
+
+
+@router.get("/behaviour/manoeuvres")
+def manoeuvres(state: State, ids: Annotated[str | None, Query(max_length=2000)] = None,
+               owner: Text = None, name: Text = None, start: Time = None, end: Time = None,
+               limit: Annotated[int, Query(ge=1, le=100_000)] = 200,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+    """Manoeuvres (and dockings) in the stored element-set history, newest last: the
+    bracketing element sets, DV (RTN, m/s), kind, confidence and the element changes."""
+    with state.store() as store:
+        rows, summary = manoeuvre_rows(
+            store, ids=parse_ids(ids, "ids"), owners=_owners(owner), name=name,
+            start=utc_param(start, "start") if start else None,
+            end=utc_param(end, "end") if end else None)
+    return {"summary": summary, "total": len(rows), "offset": offset,
+            "items": rows[offset:offset + limit]}
+
+
+@router.get("/objects/{norad_cat_id}/timeline")
+def object_timeline(state: State, norad_cat_id: Annotated[int, Path(ge=0, le=999_999_999)],
+                    start: Time = None, end: Time = None) -> dict[str, Any]:
+    """Pattern of life: the object's element sets (semi-major axis, perigee, apogee,
+    inclination, eccentricity) and its manoeuvres."""
+    with state.store() as store:
+        return timeline(store, norad_cat_id, utc_param(start, "start") if start else None,
+                        utc_param(end, "end") if end else None)
+
+
+@router.get("/behaviour/proximity")
+def proximity(state: State, start: Time = None,
+              days: Annotated[int, Query(ge=1, le=15)] = 3,
+              ids: Annotated[str | None, Query(max_length=2000)] = None,
+              owner: Text = None, name: Text = None) -> list[dict[str, Any]]:
+    """Pairs that stay close or approach slowly over ``days`` of history (the screening
+    engine on each day's element sets): class, ranges, relative speed, element-set ages
+    and the evidence."""
+    with state.store() as store:
+        return proximity_rows(store, start=utc_param(start, "start") if start else None,
+                              days=days, ids=parse_ids(ids, "ids"), owners=_owners(owner),
+                              name=name, workers=state.jobs.workers)

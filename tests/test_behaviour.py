@@ -1,0 +1,167 @@
+"""Behaviour in orbit: manoeuvres and dockings found in the real 2025-09 history (the ISS
+reboosts, Progress MS-32 and Cygnus NG-23 docking, passive satellites quiet), proximity
+classes on the history (TerraSAR-X / TanDEM-X in formation, the ISS stack attached) and
+on constructed pairs (an approach, and the same approach seen through a stale element
+set), and the commands' answers to bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from orbitwatch.cli.main import cli
+from orbitwatch.core.orbit import semi_major_axis_km
+from orbitwatch.formats.elements import ElementSet
+from orbitwatch.formats.tle import write_tle
+from tests.history_helpers import (
+    CYGNUS,
+    HST,
+    ISS,
+    LAGEOS_1,
+    PROGRESS,
+    TANDEM,
+    TERRASAR,
+    small_history_db,
+)
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def history_db(shared_data: Path, tmp_path_factory) -> Path:
+    return small_history_db(shared_data, tmp_path_factory.mktemp("history"))
+
+
+def _manoeuvres(db: Path, *args: str) -> list[dict]:
+    code, out, err = _run("manoeuvres", "--db", str(db), "--format", "json", "--limit", "0",
+                          *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_the_iss_reboosts_and_nothing_else(history_db: Path):
+    rows = [r for r in _manoeuvres(history_db, "--id", str(ISS))]
+    assert [r["KIND"] for r in rows] == ["RAISE", "RAISE"]
+    first, second = rows
+    # the reboosts of 2025-09-25 and 2025-09-26: about +0.9 km and +2.8 km
+    assert first["EPOCH_BEFORE"] < "2025-09-25T12" < first["EPOCH_AFTER"] < "2025-09-26"
+    assert second["EPOCH_BEFORE"] < "2025-09-26T12" < second["EPOCH_AFTER"] < "2025-09-27"
+    assert 700 < first["DA_M"] < 1200 and 2500 < second["DA_M"] < 3200
+    assert 0.3 < first["DV_T_M_S"] < 0.8 and 1.2 < second["DV_T_M_S"] < 2.0
+
+
+def test_visiting_vehicles_dock_and_then_carry_the_stations_elements(history_db: Path):
+    rows = _manoeuvres(history_db, "--id", f"{PROGRESS},{CYGNUS}")
+    docks = {r["NORAD_CAT_ID"]: r for r in rows if r["KIND"].startswith("DOCKED")}
+    assert docks[PROGRESS]["KIND"] == f"DOCKED TO {ISS}"
+    assert docks[PROGRESS]["EPOCH_AFTER"].startswith("2025-09-13")
+    assert docks[CYGNUS]["KIND"] == f"DOCKED TO {ISS}"
+    assert docks[CYGNUS]["EPOCH_AFTER"].startswith("2025-09-18")
+    # once docked, the station's reboosts are not theirs
+    assert not [r for r in rows if r["NORAD_CAT_ID"] == CYGNUS and r["KIND"] == "RAISE"]
+
+
+def test_passive_satellites_are_quiet(history_db: Path):
+    assert _manoeuvres(history_db, "--id", f"{HST},{LAGEOS_1}") == []
+
+
+def test_formation_flyers_and_the_docked_stack(history_db: Path):
+    code, out, err = _run("proximity", "--db", str(history_db), "--at", "2025-09-14",
+                          "--days", "4", "--format", "json", "--limit", "0", "--workers", "1")
+    assert code == 0, err
+    pairs = {(r["NORAD_CAT_ID_1"], r["NORAD_CAT_ID_2"]): r for r in json.loads(out)}
+    assert pairs[(TERRASAR, TANDEM)]["CLASS"] == "FORMATION"
+    assert pairs[(TERRASAR, TANDEM)]["MIN_RANGE_KM"] < 2.0
+    assert pairs[(ISS, 49044)]["CLASS"] == "ATTACHED"
+    assert all(r["CLASS"] != "APPROACH" for r in pairs.values())
+
+
+def _pair_db(folder: Path, stale: bool) -> Path:
+    """Two satellites on one orbit, the chaser's element set each day 1.5 km nearer the
+    target along it (both sets follow SGP4's own secular rates of the node, perigee and
+    mean anomaly, so that an old set of the target lands where a new one would); with
+    ``stale`` the target's only element set is from the first day."""
+    from orbitwatch.propagation.sgp4_batch import satrec_from_elements
+
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    n = 15.2
+    a = float(semi_major_axis_km(n))
+    base = dict(mean_motion=n, eccentricity=0.0003, inclination=53.0, bstar=1e-9,
+                mean_motion_dot=0.0)
+    first = ElementSet(norad_cat_id=71002, object_name="TARGET", epoch=start,
+                       ra_of_asc_node=40.0, arg_of_pericenter=0.0, mean_anomaly=0.0, **base)
+    sat = satrec_from_elements(first)
+    sets = []
+    for day in range(7):
+        minutes = day * 1440.0
+        angles = dict(ra_of_asc_node=(40.0 + math.degrees(sat.nodedot * minutes)) % 360,
+                      arg_of_pericenter=math.degrees(sat.argpdot * minutes) % 360)
+        target_m = math.degrees(sat.mdot * minutes) % 360
+        epoch = start + timedelta(days=day)
+        offset_deg = math.degrees((12.0 - 1.5 * day) / a)
+        sets.append(ElementSet(norad_cat_id=71001, object_name="CHASER", epoch=epoch,
+                               mean_anomaly=(target_m + offset_deg) % 360, **angles, **base))
+        if day == 0 or not stale:
+            sets.append(ElementSet(norad_cat_id=71002, object_name="TARGET", epoch=epoch,
+                                   mean_anomaly=target_m, **angles, **base))
+    tle = folder / f"pair-{stale}.3le"
+    tle.write_text(write_tle(sets))
+    db = folder / f"pair-{stale}.db"
+    assert _run("catalog", "load", "--db", str(db), str(tle))[0] == 0
+    return db
+
+
+@pytest.mark.parametrize(("stale", "expected"), [(False, "APPROACH"), (True, "STALE")])
+def test_an_approach_and_the_same_seen_through_a_stale_element_set(tmp_path: Path, stale,
+                                                                    expected):
+    db = _pair_db(tmp_path, stale)
+    code, out, err = _run("proximity", "--db", str(db), "--at", "2026-02-01", "--days", "7",
+                          "--format", "json", "--workers", "1")
+    assert code == 0, err
+    (pair,) = json.loads(out)
+    assert pair["CLASS"] == expected
+    assert pair["MAX_RANGE_KM"] > 10 > 4 > pair["MIN_RANGE_KM"]
+    if stale:
+        assert pair["ELSET_AGE_DAYS_2"] > 3
+
+
+def test_bad_input_gets_one_line_and_exit_code_2(history_db: Path, tmp_path: Path):
+    code, _, err = _run("manoeuvres", "--db", str(history_db), "--id", "99999")
+    assert code == 2 and "99999" in err and err.count("\n") == 1
+    code, _, err = _run("manoeuvres", "--db", str(history_db), "--from", "2030-01-01")
+    assert code == 2 and "no element-set history" in err
+    empty = tmp_path / "e.db"
+    from orbitwatch.catalog import CatalogStore
+
+    CatalogStore(empty).close()
+    code, _, err = _run("proximity", "--db", str(empty))
+    assert code == 2 and "holds no element set" in err
+
+
+def test_the_behaviour_endpoints(history_db: Path):
+    from orbitwatch.service.app import create_app
+    from tests.test_service import call
+
+    app = create_app(history_db, workers=1)
+    r = call(app, "GET", "/api/behaviour/manoeuvres", params={"ids": str(ISS)}).json()
+    assert [m["KIND"] for m in r["items"]] == ["RAISE", "RAISE"]
+    assert r["summary"]["objects"] >= 6  # the picked objects with their own element sets
+    tl = call(app, "GET", f"/api/objects/{ISS}/timeline").json()
+    assert len(tl["element_sets"]) > 30 and len(tl["manoeuvres"]) == 2
+    smas = [s["SMA_KM"] for s in tl["element_sets"]]
+    assert max(smas) - min(smas) > 2.5  # the reboosts raised it by 3.7 km in all
+    pairs = call(app, "GET", "/api/behaviour/proximity",
+                 params={"start": "2025-09-14", "days": 2}).json()
+    assert any(p["CLASS"] == "ATTACHED" and ISS in (p["NORAD_CAT_ID_1"], p["NORAD_CAT_ID_2"])
+               for p in pairs)
+    assert call(app, "GET", "/api/objects/99999/timeline").status_code == 404
+    assert call(app, "GET", "/api/behaviour/manoeuvres",
+                params={"ids": "99999"}).status_code == 400
