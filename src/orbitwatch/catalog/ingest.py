@@ -56,12 +56,16 @@ def sources(path: str | Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
         return
     if p.is_file() and tarfile.is_tarfile(p):
         try:
+            # a compressed archive is one stream: members read out of its order make
+            # tarfile decompress it again from the start each time (33.8 s instead of
+            # 1.6 s for the 59-snapshot history). Read it once, in its own order, then
+            # hand the members out by name (the whole archive in memory: 126 MB there).
             with tarfile.open(p) as archive:
-                members = sorted((m for m in archive.getmembers() if m.isfile()),
-                                 key=lambda m: m.name)
-                for m in members:
-                    data = archive.extractfile(m).read()  # type: ignore[union-attr]
-                    yield f"{p}:{m.name}", lambda data=data: data
+                files = {m.name: archive.extractfile(m).read()  # type: ignore[union-attr]
+                         for m in archive if m.isfile()}
+            for name in sorted(files):
+                data = files.pop(name)
+                yield f"{p}:{name}", lambda data=data: data
         except (tarfile.TarError, EOFError, OSError) as err:
             raise FileFormatError(f"{p}: not a readable tar archive ({err})")
         return
