@@ -136,11 +136,18 @@ def test_an_approach_and_the_same_seen_through_a_stale_element_set(tmp_path: Pat
 def test_bad_input_gets_one_line_and_exit_code_2(history_db: Path, tmp_path: Path):
     code, _, err = _run("manoeuvres", "--db", str(history_db), "--id", "99999")
     assert code == 2 and "99999" in err and err.count("\n") == 1
+    from orbitwatch.catalog import CatalogStore
+    from orbitwatch.core.time import iso_ms
+
+    with CatalogStore(history_db) as store:
+        last = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets WHERE "
+                                  "norad_cat_id = ?", (ISS,)).fetchone()[0]
+    code, _, err = _run("manoeuvres", "--db", str(history_db), "--id", str(ISS), "--from",
+                        iso_ms(last - 1000))
+    assert code == 2 and "no evidence" in err and err.count("\n") == 1
     code, _, err = _run("manoeuvres", "--db", str(history_db), "--from", "2030-01-01")
     assert code == 2 and "no element-set history" in err
     empty = tmp_path / "e.db"
-    from orbitwatch.catalog import CatalogStore
-
     CatalogStore(empty).close()
     code, _, err = _run("proximity", "--db", str(empty))
     assert code == 2 and "holds no element set" in err

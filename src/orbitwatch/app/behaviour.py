@@ -4,6 +4,7 @@ chosen by catalog numbers, owners and name pattern."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,10 +52,16 @@ def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
         raise InputError("no element-set history in that window: load a history first "
                          "(orbitwatch catalog load ARCHIVE)")
     if ids:
-        missing = sorted(set(ids) - set(history.norad.tolist()))
+        counts = Counter(history.norad.tolist())
+        missing = sorted(set(ids) - set(counts))
         if missing:
             raise InputError(f"no element set of catalog number(s) "
                              f"{', '.join(map(str, missing[:10]))} in that window")
+        lone = sorted(n for n in ids if counts[n] < 2)
+        if len(lone) == len(set(ids)):
+            raise InputError(f"catalog number(s) {', '.join(map(str, lone[:10]))}: one element "
+                             "set in that window, no evidence either way (a manoeuvre shows "
+                             "between two)")
     found = detect_manoeuvres(history)
     rows = _chosen(store, found.rows, ids, owners, name, ("NORAD_CAT_ID",), ("OBJECT_NAME",))
     burns = [r for r in found.rows if r["DV_M_S"] is not None]
