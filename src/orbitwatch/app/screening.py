@@ -43,6 +43,7 @@ class ScreeningRequest:
     max_age_days: float | None = None
     include_analyst: bool = True  # analyst objects (80000-89999, ...), as SOCRATES screens
     workers: int | None = None
+    dask_address: str | None = None  # run the chunks on this Dask scheduler
     store_run: bool = True
     policy: VolumePolicy = field(init=False)
 
@@ -102,7 +103,8 @@ def run_screening(store: CatalogStore, request: ScreeningRequest,
         snap, start=request.start, duration=timedelta(days=request.days),
         volume=request.policy, primaries=request.primaries, owners=request.owners,
         name_pattern=request.name_pattern, extra=request.extra,
-        settings=EngineSettings(workers=request.workers), progress=progress)
+        settings=EngineSettings(workers=request.workers, dask_address=request.dask_address),
+        progress=progress)
     if request.store_run:
         save_run(store, result)
         # the risk once, now, so that every report and page of the run is a read

@@ -367,10 +367,13 @@ cli.add_command(screen_cmd)
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CelesTrak space-weather file for re-entry predictions [default: the copy "
                    "fetched with `orbitwatch environment fetch-space-weather`].")
+@click.option("--dask", "dask_address", envvar="ORBITWATCH_DASK", default=None,
+              help="Run screening jobs on this Dask scheduler (tcp://HOST:8786) "
+                   "[env: ORBITWATCH_DASK].")
 @handle_errors
 def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
               token: str | None, allowed_hosts: tuple[str, ...],
-              space_weather: Path | None) -> None:
+              space_weather: Path | None, dask_address: str | None) -> None:
     """HTTP API (OpenAPI at /docs) and web UI over the catalog database."""
     try:
         import uvicorn
@@ -395,7 +398,8 @@ def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
     with existing_catalog(db):  # a mistyped --db must not serve a new empty database
         pass
     app = create_app(db or default_db_path(), workers=workers, token=token,
-                     allowed_hosts=tuple(hosts), space_weather=space_weather)
+                     allowed_hosts=tuple(hosts), space_weather=space_weather,
+                     dask_address=dask_address)
     click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",
                err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

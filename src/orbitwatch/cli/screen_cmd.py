@@ -60,11 +60,15 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run
               help="Events to print (0: all). All are stored.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes [default: all cores].")
+@click.option("--dask", "dask_address", envvar="ORBITWATCH_DASK", default=None,
+              help="Run on this Dask scheduler (tcp://HOST:8786) instead of local processes "
+                   "[env: ORBITWATCH_DASK].")
 @click.option("--no-store", is_flag=True, help="Do not keep the run in the database.")
 @format_option
 @handle_errors
 def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_pattern, add_paths,
-               max_age, no_analyst, sort_by, limit, workers, no_store, fmt) -> None:
+               max_age, no_analyst, sort_by, limit, workers, dask_address, no_store,
+               fmt) -> None:
     """Find every close approach over a window (SOCRATES-compatible columns)."""
     VolumePolicy.parse(volume)  # what the user typed is checked before any file is read
     window_start = start_time(db, start)
@@ -74,7 +78,7 @@ def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_p
         primaries=_parse_ids(primary_ids, "--primary") if primary_ids else None,
         owners=owners.split(",") if owners else None, name_pattern=name_pattern,
         extra=read_element_files(add_paths), max_age_days=max_age, workers=workers,
-        include_analyst=not no_analyst, store_run=not no_store)
+        dask_address=dask_address, include_analyst=not no_analyst, store_run=not no_store)
     bar = None
 
     def progress(done: int, total: int) -> None:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from sgp4.api import SatrecArray
 
-from orbitwatch.core.processes import worker_pool
 from orbitwatch.core.time import split_jd_after
 from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.sgp4_batch import DIVERGED, flag_implausible
 from orbitwatch.screening import kernels
+from orbitwatch.screening.executors import run_locally, run_on_dask
 from orbitwatch.screening.refine import refine_tca
 
 
@@ -38,6 +38,7 @@ class EngineSettings:
     error_floor_km: float = 0.020  # GEO resonance steps: up to 11 m seen at 240 s
     diverged_km: float = 50.0  # an error estimate above this is no orbit (code DIVERGED)
     workers: int | None = None  # None: all cores
+    dask_address: str | None = None  # a Dask scheduler (tcp://host:8786): run chunks there
 
 
 @dataclass(slots=True)
@@ -190,19 +191,6 @@ def min_per_pair(
     return i[first], j[first], t[first], d[first]
 
 
-_CONTEXT: _Context | None = None
-
-
-def _init_worker(*args) -> None:
-    global _CONTEXT
-    _CONTEXT = _Context(*args)
-
-
-def _run_chunk(bounds: tuple[float, float]) -> ChunkOutput:
-    assert _CONTEXT is not None
-    return _CONTEXT.screen_chunk(*bounds)
-
-
 def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[float, float]]:
     """Split [0, window_s] into chunks whose length is a multiple of the step."""
     chunk_s = max(step_s, round(chunk_s / step_s) * step_s)
@@ -215,22 +203,12 @@ def run_chunks(
     primary: np.ndarray, radius_km: float, settings: EngineSettings,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ChunkOutput]:
-    """Screen every chunk of the window; in worker processes when more than one."""
+    """Screen every chunk of the window: on the Dask cluster when the settings name one,
+    else in local worker processes when more than one (screening.executors)."""
     bounds = chunk_bounds(window_s, settings.chunk_s, settings.step_s)
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(bounds)))
     args = (elements, jd0, fr0, primary, radius_km, settings)
-    outputs: list[ChunkOutput] = []
-    if workers == 1:
-        ctx = _Context(*args)
-        for k, b in enumerate(bounds):
-            outputs.append(ctx.screen_chunk(*b))
-            if progress:
-                progress(k + 1, len(bounds))
-        return outputs
-    with worker_pool(workers, _init_worker, args) as pool:
-        for k, out in enumerate(pool.map(_run_chunk, bounds)):
-            outputs.append(out)
-            if progress:
-                progress(k + 1, len(bounds))
-    return outputs
+    if settings.dask_address:
+        return run_on_dask(settings.dask_address, _Context, args, bounds, progress)
+    return run_locally(_Context, args, bounds, workers, progress)

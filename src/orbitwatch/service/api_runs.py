@@ -60,7 +60,7 @@ def start_run(state: State, body: RunRequest) -> dict[str, Any]:
         primaries=parse_ids(body.primaries, "primaries"),
         owners=[o.strip() for o in body.owners.split(",") if o.strip()] if body.owners else None,
         name_pattern=body.name or None, max_age_days=body.max_age_days,
-        workers=state.jobs.workers)
+        workers=state.jobs.workers, dask_address=state.jobs.dask_address)
     job = state.jobs.submit(request)
     return job.as_dict()
 

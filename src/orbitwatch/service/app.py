@@ -42,7 +42,8 @@ _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 def create_app(db_path: Path, *, workers: int | None = None, token: str | None = None,
                allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
-               max_waiting_jobs: int = 4, space_weather: Path | None = None) -> FastAPI:
+               max_waiting_jobs: int = 4, space_weather: Path | None = None,
+               dask_address: str | None = None) -> FastAPI:
     """The orbitwatch API and web UI over the catalog database at ``db_path``.
 
     ``token``: when given, every request that starts work or changes data (any method
@@ -50,7 +51,7 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     whose Host header is not in ``allowed_hosts`` get 400. At most
     ``max_waiting_jobs`` screening jobs wait or run at once (then 429). ``space_weather``:
     CelesTrak's space-weather file for re-entry predictions (default: the copy fetched
-    next to the catalog)."""
+    next to the catalog). ``dask_address``: screening jobs run on that Dask scheduler."""
     app = FastAPI(
         docs_url=None,  # served below from the package's own Swagger UI assets (offline)
         title="orbitwatch",
@@ -63,7 +64,8 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
     with CatalogStore(db_path):  # creates the schema once, before readers arrive
         pass
     app.state.ow = ServiceState(db_path, JobManager(db_path, workers=workers,
-                                                    max_waiting=max_waiting_jobs),
+                                                    max_waiting=max_waiting_jobs,
+                                                    dask_address=dask_address),
                                 space_weather)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 

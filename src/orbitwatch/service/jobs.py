@@ -39,9 +39,10 @@ class JobManager:
     """Screening jobs of one service; at most ``max_running`` at a time."""
 
     def __init__(self, db_path: Path, max_running: int = 1, workers: int | None = None,
-                 max_waiting: int = 4):
+                 max_waiting: int = 4, dask_address: str | None = None):
         self.db_path = db_path
         self.workers = workers
+        self.dask_address = dask_address  # screening jobs run on this cluster
         self.max_waiting = max_waiting  # jobs queued or running at once
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)

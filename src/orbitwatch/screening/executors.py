@@ -1,0 +1,109 @@
+"""Where the screening engine's chunks run: this process, a local process pool, or a
+Dask cluster. One seam: the engine hands over the work (a context type that builds the
+satellites, the element sets, window and settings) and the chunk bounds, and gets the
+chunk results back in order.
+
+On Dask each task carries the element sets, not positions, and no array is scattered
+(a scattered array is lost with its worker): a worker builds its satellites once per
+work (cached by the work's content hash) and screens the chunks it is given. A task
+whose worker dies is run again elsewhere (``retries``); the results are the same, since
+every chunk is a pure function of the work and its bounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from orbitwatch.core.processes import worker_pool
+from orbitwatch.errors import InputError, MissingExtraError
+
+#: Works kept built per Dask worker process (a work is the satellites of one screening).
+_WORKER_CACHE_SIZE = 2
+_WORKER_CACHE: OrderedDict[str, Any] = OrderedDict()
+#: Seconds to reach a scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10.0
+
+
+def work_key(args: tuple) -> str:
+    """A content hash of a screening's work (element sets, start, primaries, volume,
+    settings): the key a worker caches its satellites under."""
+    return hashlib.sha256(pickle.dumps(args, protocol=5)).hexdigest()[:32]
+
+
+def _dask_chunk(context_type: type, key: str, args: tuple, bounds: tuple[float, float]):
+    """On a Dask worker: the work's context (built once per worker), then one chunk."""
+    context = _WORKER_CACHE.get(key)
+    if context is None:
+        context = context_type(*args)
+        _WORKER_CACHE[key] = context
+        while len(_WORKER_CACHE) > _WORKER_CACHE_SIZE:
+            _WORKER_CACHE.popitem(last=False)
+    else:
+        _WORKER_CACHE.move_to_end(key)
+    return context.screen_chunk(*bounds)
+
+
+def run_on_dask(address: str, context_type: type, args: tuple,
+                bounds: list[tuple[float, float]],
+                progress: Callable[[int, int], None] | None = None,
+                retries: int = 3) -> list:
+    """The chunks of a screening on the Dask scheduler at ``address``, in order."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise MissingExtraError("screening on a Dask cluster (dask, distributed)",
+                                "dask") from exc
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        key = work_key(args)
+        futures = {client.submit(_dask_chunk, context_type, key, args, b,
+                                 key=f"ow-chunk-{key}-{k}",
+                                 retries=retries, pure=False): k
+                   for k, b in enumerate(bounds)}
+        results: list = [None] * len(bounds)
+        with client.as_current():  # as_completed looks for the current client
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(done, len(bounds))
+        return results
+    finally:
+        client.close()
+
+
+_CONTEXT: Any = None
+
+
+def _init_worker(context_type: type, args: tuple) -> None:
+    global _CONTEXT
+    _CONTEXT = context_type(*args)
+
+
+def _run_chunk(bounds: tuple[float, float]):
+    return _CONTEXT.screen_chunk(*bounds)
+
+
+def run_locally(context_type: type, args: tuple, bounds: list[tuple[float, float]],
+                workers: int, progress: Callable[[int, int], None] | None = None) -> list:
+    """The chunks in this process (one worker) or a local process pool, in order."""
+    outputs: list = []
+    if workers == 1:
+        ctx = context_type(*args)
+        for k, b in enumerate(bounds):
+            outputs.append(ctx.screen_chunk(*b))
+            if progress:
+                progress(k + 1, len(bounds))
+        return outputs
+    with worker_pool(workers, _init_worker, (context_type, args)) as pool:
+        for k, out in enumerate(pool.map(_run_chunk, bounds)):
+            outputs.append(out)
+            if progress:
+                progress(k + 1, len(bounds))
+    return outputs
