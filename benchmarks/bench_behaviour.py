@@ -23,6 +23,7 @@ from pathlib import Path
 from shared_data import shared_data_dir
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows
+from orbitwatch.behaviour.scoring import Burn, score_detections
 from orbitwatch.catalog import CatalogStore
 
 HISTORY = "history/celestrak_active_2025-09-13_to_2025-09-28_6hourly_snapshots.tar.xz"
@@ -51,6 +52,12 @@ def main() -> None:
         if r["NORAD_CAT_ID"] == 25544 or r["KIND"].startswith("DOCKED"):
             print(f"  {r['NORAD_CAT_ID']} {r['OBJECT_NAME']} {r['KIND']} {r['EPOCH_BEFORE']} "
                   f"-> {r['EPOCH_AFTER']} DA_M {r['DA_M']} DV_M_S {r['DV_M_S']}")
+    burns = [Burn(25544, datetime(2025, 9, 25, 12, tzinfo=UTC)),
+             Burn(25544, datetime(2025, 9, 26, 12, tzinfo=UTC))]
+    score = score_detections(rows, burns, satellite_years=15 / 365.25)
+    print(f"  ISS against its two public reboosts: recall {score.recall:.0%}, "
+          f"{score.false_alarms} false alarm(s) over 15 days "
+          f"({score.false_alarms_per_satellite_year:.1f} per satellite-year)")
     kinds = collections.Counter(r["KIND"] for r in rows if r["DV_M_S"] is not None)
     print(f"  kinds: {dict(kinds)}")
     print(f"proximity over 15 days: {t2 - t1:.1f} s; {len(pairs)} pairs: "

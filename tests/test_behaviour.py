@@ -172,3 +172,20 @@ def test_the_behaviour_endpoints(history_db: Path):
     assert call(app, "GET", "/api/objects/99999/timeline").status_code == 404
     assert call(app, "GET", "/api/behaviour/manoeuvres",
                 params={"ids": "99999"}).status_code == 400
+
+
+def test_scoring_with_the_fields_convention(history_db: Path):
+    from orbitwatch.behaviour.scoring import Burn, score_detections
+
+    # the ISS reboosts (2025-09-25 and 2025-09-26, daytime UTC, as NASA reported them)
+    burns = [Burn(ISS, datetime(2025, 9, 25, 12, tzinfo=UTC)),
+             Burn(ISS, datetime(2025, 9, 26, 12, tzinfo=UTC))]
+    rows = _manoeuvres(history_db, "--id", str(ISS))
+    score = score_detections(rows, burns, satellite_years=15 / 365.25)
+    assert (score.burns, score.matched, score.false_alarms) == (2, 2, 0)
+    assert score.recall == 1.0 and score.false_alarms_per_satellite_year == 0.0
+    # a burn on a quiet day is missed, and a detection that matches nothing is a false alarm
+    moved = [Burn(ISS, datetime(2025, 9, 18, 12, tzinfo=UTC)), burns[1]]
+    score = score_detections(rows, moved, satellite_years=15 / 365.25)
+    assert (score.matched, score.false_alarms) == (1, 1)
+    assert score.false_alarms_per_satellite_year == pytest.approx(365.25 / 15)
