@@ -191,6 +191,11 @@ def min_per_pair(
     return i[first], j[first], t[first], d[first]
 
 
+#: On a cluster, chunks per worker thread at least: a worker that is slow or lost then
+#: holds a small share of the run.
+CHUNKS_PER_WORKER = 3
+
+
 def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[float, float]]:
     """Split [0, window_s] into chunks whose length is a multiple of the step."""
     chunk_s = max(step_s, round(chunk_s / step_s) * step_s)
@@ -210,5 +215,10 @@ def run_chunks(
     workers = max(1, min(workers, len(bounds)))
     args = (elements, jd0, fr0, primary, radius_km, settings)
     if settings.dask_address:
-        return run_on_dask(settings.dask_address, _Context, args, bounds, progress)
+        def sized(threads: int) -> list[tuple[float, float]]:
+            # at least CHUNKS_PER_WORKER chunks per worker thread, none over chunk_s
+            chunk_s = min(settings.chunk_s, window_s / (CHUNKS_PER_WORKER * threads))
+            return chunk_bounds(window_s, chunk_s, settings.step_s)
+
+        return run_on_dask(settings.dask_address, _Context, args, sized, progress)
     return run_locally(_Context, args, bounds, workers, progress)

@@ -48,10 +48,12 @@ def _dask_chunk(context_type: type, key: str, args: tuple, bounds: tuple[float, 
 
 
 def run_on_dask(address: str, context_type: type, args: tuple,
-                bounds: list[tuple[float, float]],
+                make_bounds: Callable[[int], list[tuple[float, float]]],
                 progress: Callable[[int, int], None] | None = None,
                 retries: int = 3) -> list:
-    """The chunks of a screening on the Dask scheduler at ``address``, in order."""
+    """The chunks of a screening on the Dask scheduler at ``address``, in order;
+    ``make_bounds(n)`` splits the window for n worker threads (several chunks each, so
+    that a slow or lost worker does not hold the run)."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
@@ -62,6 +64,7 @@ def run_on_dask(address: str, context_type: type, args: tuple,
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
+        bounds = make_bounds(max(1, sum(client.nthreads().values())))
         key = work_key(args)
         futures = {client.submit(_dask_chunk, context_type, key, args, b,
                                  key=f"ow-chunk-{key}-{k}",
