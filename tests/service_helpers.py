@@ -34,6 +34,14 @@ def synthetic_db(folder: Path, objects: int = 1500) -> Path:
     return db
 
 
+def screened_db(folder: Path) -> Path:
+    """A synthetic catalog screened over half a day from 2026-01-01 (run 1, stored)."""
+    db = synthetic_db(folder)
+    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
+           "--workers", "1", "--limit", "1")
+    return db
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -18,15 +18,12 @@ from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.reports.run_risk import EventFilter, open_run_risk
 from orbitwatch.risk.maxpc import max_pc_over_scale, max_pc_over_scale_many
 from orbitwatch.risk.pc2d import pc_foster
-from tests.service_helpers import cli_ok, synthetic_db
+from tests.service_helpers import screened_db
 
 
 @pytest.fixture(scope="module")
 def screened(tmp_path_factory) -> Path:
-    db = synthetic_db(tmp_path_factory.mktemp("risk"))
-    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
-           "--workers", "1", "--limit", "1")
-    return db
+    return screened_db(tmp_path_factory.mktemp("risk"))
 
 
 def _nan_last(x: float, largest_first: bool) -> tuple:

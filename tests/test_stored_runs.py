@@ -18,7 +18,7 @@ from orbitwatch.core.time import us_to_split_jd
 from orbitwatch.propagation.sgp4_batch import satrec_from_elements
 from orbitwatch.reports.run_risk import conjunction_report
 from orbitwatch.screening.runs import load_run
-from tests.service_helpers import cli_ok, synthetic_db
+from tests.service_helpers import cli_ok, screened_db
 
 
 def _run(*args: str):
@@ -28,10 +28,7 @@ def _run(*args: str):
 
 @pytest.fixture(scope="module")
 def screened(tmp_path_factory) -> Path:
-    db = synthetic_db(tmp_path_factory.mktemp("stored"))
-    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
-           "--workers", "1", "--limit", "1")
-    return db
+    return screened_db(tmp_path_factory.mktemp("stored"))
 
 
 def _copy(db: Path, tmp_path: Path) -> Path:

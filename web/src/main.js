@@ -319,6 +319,21 @@ function regionView() {
   $("#view").replaceChildren(el("h2", {}, "Imaging windows over a region"), form, el("div", { id: "windows" }));
 }
 
+// ---------- charts: an SVG of W x H, and a function that adds an element to it
+function svgChart(W, H, id) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("id", id);
+  const add = (tag, attrs, text) => {
+    const n = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text) n.textContent = text;
+    svg.append(n);
+    return n;
+  };
+  return [svg, add];
+}
+
 // ---------- environment page
 const envState = { rows: [], sort: "DECAY_UTC", desc: false };
 
@@ -331,16 +346,7 @@ function densityChart(items) {
   const ymax = Math.max(...items.map((r) => r.DENSITY_PER_KM3)) || 1;
   const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - 8);
   const sy = (y) => H - B - (y / ymax) * (H - B - 10);
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("id", "density-chart");
-  const add = (tag, attrs, text) => {
-    const n = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text) n.textContent = text;
-    svg.append(n);
-    return n;
-  };
+  const [svg, add] = svgChart(W, H, "density-chart");
   const base = items.map(() => 0);
   for (const c of classes) {
     const top = items.map((r, i) => base[i] + r[`${c}_PER_KM3`]);
@@ -470,15 +476,7 @@ function smaChart(sets, burns) {
   const lo = Math.min(...a), hi = Math.max(...a);
   const sx = (v) => L + ((v - t0) / Math.max(t1 - t0, 1)) * (W - L - 8);
   const sy = (v) => H - B - ((v - lo) / Math.max(hi - lo, 1e-6)) * (H - B - 10);
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("id", "sma-chart");
-  const add = (tag, attrs, text) => {
-    const n = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text) n.textContent = text;
-    svg.append(n);
-  };
+  const [svg, add] = svgChart(W, H, "sma-chart");
   for (const m of burns) {
     const x = sx(Date.parse(m.EPOCH_AFTER));
     add("line", { x1: x, y1: 10, x2: x, y2: H - B, stroke: m.DV_M_S === null ? "#a855f7" : "#f97316",

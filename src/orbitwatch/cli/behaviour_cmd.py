@@ -7,17 +7,21 @@ import click
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows
 from orbitwatch.app.inputs import parse_ids, parse_time
-from orbitwatch.cli.common import db_option, handle_errors, open_catalog
-from orbitwatch.cli.output import OUTPUT_FORMATS, render
+from orbitwatch.cli.common import (
+    db_option,
+    format_option,
+    handle_errors,
+    limit_option,
+    open_catalog,
+)
+from orbitwatch.cli.output import render
 
 _select = [
     click.option("--id", "ids", default=None, help="Catalog numbers, comma-separated."),
     click.option("--name", default=None, help="Name pattern (regular expression, any case)."),
     click.option("--owner", default=None, help="SATCAT owner codes, comma-separated."),
-    click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-                 help="Rows to print (0: all)."),
-    click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
-                 show_default=True),
+    limit_option,
+    format_option,
 ]
 
 

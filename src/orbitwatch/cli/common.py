@@ -16,8 +16,9 @@ from orbitwatch.app.freshness import default_start, stale_warning
 from orbitwatch.app.inputs import parse_ids, parse_time
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
-from orbitwatch.cli.output import OUTPUT_FORMATS
+from orbitwatch.cli.output import OUTPUT_FORMATS, render
 from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError, StoreError
+from orbitwatch.reports.html import html_page
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -94,6 +95,27 @@ db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path)
                               "the user data directory].")
 format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS),
                              default="table", show_default=True, help="Output format.")
+limit_option = click.option("--limit", type=click.IntRange(min=0), default=50,
+                            show_default=True, help="Rows to print (0: all).")
+#: A report's format (a standalone HTML page besides table, CSV, JSON) and its file.
+page_format_option = click.option("--format", "fmt",
+                                  type=click.Choice([*OUTPUT_FORMATS, "html"]),
+                                  default="table", show_default=True)
+out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                          default=None, help="Write to this file instead of standard output.")
+
+
+def emit(rows: list[dict], fmt: str, out: Path | None, title: str,
+         notes: list[str] | None = None) -> None:
+    """Rows as a table, CSV, JSON or standalone HTML page (``notes`` under it), to
+    ``out`` or standard output."""
+    text = (html_page(title, rows, notes or []) if fmt == "html"
+            else render(rows, fmt, title=title))
+    if out:
+        out.write_text(text)
+        click.echo(f"wrote {len(rows)} row(s) to {out}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 def _parse_ids(text: str, option: str = "--id") -> list[int]:

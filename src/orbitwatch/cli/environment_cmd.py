@@ -20,13 +20,20 @@ from orbitwatch.app.environment import (
 from orbitwatch.app.inputs import parse_ids, parse_time
 from orbitwatch.catalog.snapshot import name_pattern
 from orbitwatch.catalog.sources import CelesTrakClient
-from orbitwatch.cli.common import db_option, handle_errors, open_catalog
+from orbitwatch.cli.common import (
+    db_option,
+    emit,
+    handle_errors,
+    limit_option,
+    open_catalog,
+    out_option,
+    page_format_option,
+)
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
 from orbitwatch.environment.census import GROUPINGS, geo_belt, shell_density
 from orbitwatch.environment.classes import OBJECT_CLASSES
 from orbitwatch.environment.space_weather import read_space_weather
 from orbitwatch.errors import MissingExtraError
-from orbitwatch.reports.html import html_page
 
 at_option = click.option("--at", default=None,
                          help="Catalog time, UTC ISO-8601 [default: the newest element set].")
@@ -179,8 +186,7 @@ def _selection(ids: str | None, owner: str | None, name: str | None):
 @click.option("--name", default=None, help="Name pattern (regular expression, any case).")
 @click.option("--owner", default=None, help="SATCAT owner codes, comma-separated.")
 @weather_option
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Rows to print (0: all).")
+@limit_option
 @fmt_option
 @handle_errors
 def lifetime_cmd(db, at, ids, name, owner, weather, limit, fmt) -> None:
@@ -203,12 +209,9 @@ def lifetime_cmd(db, at, ids, name, owner, weather, limit, fmt) -> None:
 @click.option("--owner", default=None, help="SATCAT owner codes, comma-separated.")
 @click.option("--scorecard", is_flag=True, help="One row per owner nation instead.")
 @weather_option
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Rows to print (0: all).")
-@click.option("--format", "fmt", type=click.Choice([*OUTPUT_FORMATS, "html"]),
-              default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@limit_option
+@page_format_option
+@out_option
 @handle_errors
 def compliance_cmd(db, at, owner, scorecard, weather, limit, fmt, out) -> None:
     """Disposal compliance per object (25-year and 5-year rules, stated per row), or a
@@ -236,12 +239,7 @@ def compliance_cmd(db, at, owner, scorecard, weather, limit, fmt, out) -> None:
         notes.append(f"CONJUNCTIONS: events of screening run {run_id} involving the owner's "
                      "objects." if run_id else "No screening run with stored risk: no "
                      "conjunction columns.")
-    text = html_page(title, rows, notes) if fmt == "html" else render(rows, fmt, title=title)
-    if out:
-        out.write_text(text)
-        click.echo(f"wrote {len(rows)} row(s) to {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(rows, fmt, out, title, notes)
 
 
 @environment.command("fetch-space-weather")

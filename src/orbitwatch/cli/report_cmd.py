@@ -6,13 +6,19 @@ from pathlib import Path
 
 import click
 
-from orbitwatch.cli.common import db_option, handle_errors, open_catalog
-from orbitwatch.cli.output import OUTPUT_FORMATS, render
+from orbitwatch.cli.common import (
+    db_option,
+    emit,
+    handle_errors,
+    limit_option,
+    open_catalog,
+    out_option,
+    page_format_option,
+)
 from orbitwatch.errors import InputError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
 from orbitwatch.reports.cdm_out import event_cdm
 from orbitwatch.reports.coordination import coordination_rows
-from orbitwatch.reports.html import html_page
 from orbitwatch.reports.object_history import object_risk_history
 from orbitwatch.reports.run_risk import SORT_COLUMNS, EventFilter, open_run_risk
 from orbitwatch.risk.covariance_model import MODEL_NAME
@@ -42,12 +48,9 @@ NOTES = [
 @click.option("--sort", "sort_by", type=click.Choice(list(SORT_COLUMNS)), default="maxprob",
               show_default=True, help="maxprob and pc: largest first; the others smallest "
               "first.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Rows to print (0: all).")
-@click.option("--format", "fmt", type=click.Choice([*OUTPUT_FORMATS, "html"]),
-              default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of standard output.")
+@limit_option
+@page_format_option
+@out_option
 @click.option("--coordination", is_flag=True,
               help="Group by the pair of owner nations (SATCAT owner) instead.")
 @click.option("--object", "object_id", type=int, default=None,
@@ -76,7 +79,7 @@ def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, hi
             raise InputError("--history needs --object CATALOG_NUMBER")
         with open_catalog(db) as store:
             rows = object_risk_history(store, object_id, cara_hbr=cara)
-        _emit(rows if limit == 0 else rows[:limit], fmt, out,
+        emit(rows if limit == 0 else rows[:limit], fmt, out,
               f"Risk history of object {object_id} over every stored run", NOTES)
         return
     with open_catalog(db) as store:
@@ -103,7 +106,7 @@ def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, hi
         provenance, skipped = risk.provenance, risk.skipped
     window = (f"Window {provenance['window_start']} to {provenance['window_end']}, "
               f"volume {provenance['volume']}, {total} rows.")
-    _emit(rows if limit == 0 else rows[:limit], fmt, out, title, [window, *NOTES])
+    emit(rows if limit == 0 else rows[:limit], fmt, out, title, [window, *NOTES])
     if skipped:
         click.echo(f"orbitwatch: {skipped} event(s) left out: their element sets were "
                    "supplied to the run, not stored", err=True)
@@ -122,13 +125,3 @@ def _write_cdms(report, run_id: int, top: int, folder: Path | None, fmt: str) ->
         cdm = event_cdm(row, state, report.provenance, volume_m, message_id)
         (folder / f"{message_id}.{fmt}").write_text(writer(cdm))
     click.echo(f"wrote {len(rows)} CDM(s) to {folder}", err=True)
-
-
-def _emit(rows: list[dict], fmt: str, out: Path | None, title: str, notes: list[str]) -> None:
-    """Rows as a table, CSV, JSON or standalone HTML page, to ``out`` or standard output."""
-    text = html_page(title, rows, notes) if fmt == "html" else render(rows, fmt, title=title)
-    if out:
-        out.write_text(text)
-        click.echo(f"wrote {len(rows)} row(s) to {out}", err=True)
-    else:
-        click.echo(text, nl=False)
