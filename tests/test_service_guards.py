@@ -134,3 +134,26 @@ def test_concurrent_first_requests_compute_a_runs_risk_once(db: Path):
 def test_serving_beyond_loopback_needs_a_token_and_host_names(tmp_path: Path, args, message):
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "c.db"), *args])
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_jobs_outlive_the_service_and_unfinished_ones_run_again(db: Path):
+    app = create_app(db, workers=1)
+    body = {"at": "2026-01-01T00:00:00Z", "days": 0.1, "volume": "5"}
+    first = call(app, "POST", "/api/runs", json=body).json()
+    done = call(app, "GET", f"/api/jobs/{first['job_id']}", params={"wait_s": 300}).json()
+    assert done["state"] == "done" and done["run_id"]
+    # a service that stopped while a job was running: the job is in the database
+    with CatalogStore(db) as store:
+        record = json.loads(store.conn.execute(
+            "SELECT request_json FROM service_jobs WHERE job_id = ?",
+            (first["job_id"],)).fetchone()[0])
+        cur = store.conn.execute(
+            "INSERT INTO service_jobs (created_utc, state, progress, request_json, "
+            "description_json) VALUES ('2026-01-01T00:00:00', 'running', 0.4, ?, '{}')",
+            (json.dumps(record),))
+        interrupted = cur.lastrowid
+    restarted = create_app(db, workers=1)
+    jobs = {j["job_id"]: j for j in call(restarted, "GET", "/api/jobs").json()}
+    assert jobs[first["job_id"]]["state"] == "done"  # the earlier service's job is listed
+    again = call(restarted, "GET", f"/api/jobs/{interrupted}", params={"wait_s": 300}).json()
+    assert again["state"] == "done" and again["run_id"] > done["run_id"]

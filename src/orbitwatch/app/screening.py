@@ -53,6 +53,26 @@ class ScreeningRequest:
         # bad input fails here, before any work or job exists
         object.__setattr__(self, "policy", VolumePolicy.parse(self.volume))
 
+    def to_record(self) -> dict[str, Any]:
+        """The request as plain JSON values, to be rebuilt with :meth:`from_record` (a
+        queued job that outlives its service). Supplied element sets are not kept."""
+        if self.extra:
+            raise InputError("a request with supplied element sets cannot be stored")
+        return {"start": self.start.isoformat(), "days": self.days, "volume": self.volume,
+                "elements_at": self.elements_at.isoformat() if self.elements_at else None,
+                "primaries": list(self.primaries) if self.primaries else None,
+                "owners": list(self.owners) if self.owners else None,
+                "name_pattern": self.name_pattern, "max_age_days": self.max_age_days,
+                "include_analyst": self.include_analyst, "store_run": self.store_run}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], *, workers: int | None = None,
+                    dask_address: str | None = None) -> ScreeningRequest:
+        """The request :meth:`to_record` wrote, to run with these workers / cluster."""
+        times = {k: datetime.fromisoformat(record[k]) if record.get(k) else None
+                 for k in ("start", "elements_at")}
+        return cls(**{**record, **times}, workers=workers, dask_address=dask_address)
+
     def describe(self) -> dict[str, Any]:
         return {"at": self.start.isoformat(), "days": self.days,
                 "volume": self.policy.describe(),

@@ -67,6 +67,7 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
                                                     max_waiting=max_waiting_jobs,
                                                     dask_address=dask_address),
                                 space_weather)
+    app.state.ow.jobs.resume()  # the jobs a previous service left queued or running
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     @app.middleware("http")

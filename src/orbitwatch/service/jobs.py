@@ -1,6 +1,10 @@
 """Background screening jobs for the HTTP service: one thread per job, progress as a
 fraction, the stored run's id when done, the error message when not.
 
+Jobs are kept in the catalog database (table ``service_jobs``): a service that is
+restarted lists the jobs of the one before, and runs again those it had queued or
+running (their requests are stored with them), under the same job ids.
+
 The screening itself runs in worker processes (screening.engine), so a job thread
 only waits; readers of the database keep going meanwhile (SQLite in WAL mode: the run
 is written in one transaction at the end). The workflow is the CLI's
@@ -9,9 +13,10 @@ is written in one transaction at the end). The workflow is the CLI's
 
 from __future__ import annotations
 
-import itertools
+import json
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,20 @@ class Job:
                 "run_id": self.run_id, "error": self.error, "request": self.request}
 
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS service_jobs (
+    job_id INTEGER PRIMARY KEY,
+    created_utc TEXT NOT NULL,
+    state TEXT NOT NULL,               -- queued, running, done, failed
+    progress REAL NOT NULL,
+    run_id INTEGER, error TEXT,
+    request_json TEXT NOT NULL,        -- ScreeningRequest.to_record(), to run it again
+    description_json TEXT NOT NULL     -- what the API shows of the request
+)"""
+#: Progress is written to the database at most every this fraction of the window.
+PROGRESS_STEP = 0.1
+
+
 class JobManager:
     """Screening jobs of one service; at most ``max_running`` at a time."""
 
@@ -45,9 +64,27 @@ class JobManager:
         self.dask_address = dask_address  # screening jobs run on this cluster
         self.max_waiting = max_waiting  # jobs queued or running at once
         self._jobs: dict[int, Job] = {}
-        self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(max_running)
+        with CatalogStore(db_path) as store:
+            store.conn.execute(_SCHEMA)
+
+    def resume(self) -> list[int]:
+        """Run again the jobs a previous service left queued or running; their ids."""
+        with CatalogStore(self.db_path) as store:
+            rows = store.conn.execute(
+                "SELECT job_id, request_json, description_json FROM service_jobs WHERE state "
+                "IN ('queued', 'running') ORDER BY job_id").fetchall()
+        for job_id, request_json, description in rows:
+            request = ScreeningRequest.from_record(json.loads(request_json),
+                                                   workers=self.workers,
+                                                   dask_address=self.dask_address)
+            job = Job(job_id, json.loads(description))
+            with self._lock:
+                self._jobs[job_id] = job
+            self._save(job)
+            threading.Thread(target=self._run, args=(job, request), daemon=True).start()
+        return [r[0] for r in rows]
 
     def submit(self, request: ScreeningRequest) -> Job:
         """Start a job (the request was validated when it was made); a BusyError when
@@ -57,14 +94,39 @@ class JobManager:
             if waiting >= self.max_waiting:
                 raise BusyError(f"{waiting} screening jobs are queued or running (the limit "
                                 f"is {self.max_waiting}); try again when one has ended")
-            job = Job(next(self._ids), request.describe())
+            description = request.describe()
+            with CatalogStore(self.db_path) as store:
+                cur = store.conn.execute(
+                    "INSERT INTO service_jobs (created_utc, state, progress, request_json, "
+                    "description_json) VALUES (?, 'queued', 0, ?, ?)",
+                    (datetime.now(UTC).isoformat(timespec="seconds"),
+                     json.dumps(request.to_record()), json.dumps(description)))
+                job = Job(int(cur.lastrowid), description)
             self._jobs[job.job_id] = job
         threading.Thread(target=self._run, args=(job, request), daemon=True).start()
         return job
 
     def get(self, job_id: int) -> Job | None:
         with self._lock:
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+        if job is not None:
+            return job
+        stored = self._stored(job_id)
+        return stored[0] if stored else None
+
+    def _stored(self, job_id: int | None = None) -> list[Job]:
+        """Jobs of earlier services, from the database (the one ``job_id``, or all)."""
+        with CatalogStore(self.db_path) as store:
+            rows = store.conn.execute(
+                "SELECT job_id, description_json, state, progress, run_id, error FROM "
+                "service_jobs" + ("" if job_id is None else " WHERE job_id = ?"),
+                () if job_id is None else (job_id,)).fetchall()
+        jobs = []
+        for jid, description, state, progress, run_id, error in rows:
+            job = Job(jid, json.loads(description), state, progress, run_id, error)
+            job.finished.set()
+            jobs.append(job)
+        return jobs
 
     def wait(self, job_id: int, timeout: float | None = None) -> Job | None:
         """Block until the job is done or failed (or ``timeout`` seconds pass)."""
@@ -75,14 +137,28 @@ class JobManager:
 
     def all(self) -> list[Job]:
         with self._lock:
-            return sorted(self._jobs.values(), key=lambda j: -j.job_id)
+            live = dict(self._jobs)
+        earlier = [j for j in self._stored() if j.job_id not in live]
+        return sorted([*live.values(), *earlier], key=lambda j: -j.job_id)
+
+    def _save(self, job: Job) -> None:
+        with CatalogStore(self.db_path) as store:
+            store.conn.execute(
+                "UPDATE service_jobs SET state = ?, progress = ?, run_id = ?, error = ? "
+                "WHERE job_id = ?", (job.state, job.progress, job.run_id, job.error,
+                                     job.job_id))
 
     def _run(self, job: Job, request: ScreeningRequest) -> None:
         with self._slots:
             job.state = "running"
+            self._save(job)
+            saved = [0.0]
 
             def progress(done: int, total: int) -> None:
                 job.progress = done / total
+                if job.progress - saved[0] >= PROGRESS_STEP:
+                    saved[0] = job.progress
+                    self._save(job)
 
             try:
                 with CatalogStore(self.db_path) as store:
@@ -94,4 +170,7 @@ class JobManager:
             except Exception as exc:  # a job thread must report, not vanish
                 job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
             finally:
-                job.finished.set()
+                try:
+                    self._save(job)
+                finally:
+                    job.finished.set()
