@@ -103,10 +103,10 @@ def proximity_rows(store: CatalogStore, *, start: datetime | None = None, days: 
     """Proximity pairs over ``days`` from ``start`` (default: the last ``days`` days of
     the history), of the chosen objects."""
     if start is None:
-        newest = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+        newest = store.newest_epoch_us()
         if newest is None:
             raise InputError(f"{store.path} holds no element set: load a history first")
-        start = us_to_datetime(int(newest)).replace(hour=0, minute=0, second=0,
+        start = us_to_datetime(newest).replace(hour=0, minute=0, second=0,
                                                     microsecond=0) - timedelta(days=days - 1)
     rows = proximity_pairs(store, start, days, workers=workers)
     return _chosen(store, rows, ids, owners, name, ("NORAD_CAT_ID_1", "NORAD_CAT_ID_2"),

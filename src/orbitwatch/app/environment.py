@@ -4,7 +4,6 @@ and the per-nation scorecard, each from a catalog snapshot."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from orbitwatch.environment.compliance import compliance_rows, launch_dates, nat
 from orbitwatch.environment.lifetime import Lifetimes, predict_lifetimes
 from orbitwatch.environment.space_weather import SpaceWeather, read_space_weather
 from orbitwatch.errors import InputError
+from orbitwatch.reports.run_risk import conjunctions_by_owner
 from orbitwatch.screening.runs import list_runs
 
 #: Objects whose newest element set is older than this at the census time are counted
@@ -44,13 +44,10 @@ def catalog_dates(store: CatalogStore) -> list[datetime]:
     """The times the store holds a catalog for: per element-set load, its newest epoch
     (a load of many snapshots, as a history archive, gives each distinct day of its
     files' newest epochs); in order, one per day."""
-    rows = store.conn.execute(
-        "SELECT MAX(epoch_us) FROM element_sets GROUP BY load_id").fetchall()
     days: dict[str, int] = {}
-    for (us,) in rows:
-        if us is not None:
-            day = us_to_datetime(us).date().isoformat()
-            days[day] = max(days.get(day, 0), us)
+    for us in store.newest_epoch_per_load():
+        day = us_to_datetime(us).date().isoformat()
+        days[day] = max(days.get(day, 0), us)
     return [us_to_datetime(days[d]) for d in sorted(days)]
 
 
@@ -113,14 +110,8 @@ def run_conjunctions_by_owner(store: CatalogStore) -> tuple[int | None, dict[str
     if not runs:
         return None, {}
     run_id = int(runs[0]["RUN_ID"])
-    try:
-        rows = store.conn.execute(
-            f"SELECT owner, COUNT(*), SUM(red) FROM (SELECT owner_a owner, pc >= 1e-4 red "
-            f"FROM run_risk_{run_id} UNION ALL SELECT owner_b, pc >= 1e-4 FROM "
-            f"run_risk_{run_id} WHERE owner_b != owner_a) GROUP BY owner").fetchall()
-    except sqlite3.OperationalError:  # a run stored without its risk
-        return None, {}
-    return run_id, {owner: (int(n), int(red or 0)) for owner, n, red in rows}
+    counts = conjunctions_by_owner(store, run_id)
+    return (run_id, counts) if counts is not None else (None, {})
 
 
 def scorecard_rows(store: CatalogStore, env: Environment) -> tuple[list[dict[str, Any]],
@@ -132,10 +123,10 @@ def scorecard_rows(store: CatalogStore, env: Environment) -> tuple[list[dict[str
 
 def newest_catalog_time(store: CatalogStore) -> datetime:
     """The newest element-set epoch of the store (the default census time)."""
-    us = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+    us = store.newest_epoch_us()
     if us is None:
         raise InputError(f"{store.path} holds no element set: load a catalog first")
-    return us_to_datetime(int(us)) + timedelta(seconds=1)
+    return us_to_datetime(us) + timedelta(seconds=1)
 
 
 def object_rows(env: Environment, ids: list[int] | None, owners: list[str] | None,

@@ -57,10 +57,10 @@ def default_start(store: CatalogStore, now: datetime | None = None
     newest element set is more than OLD_CATALOG_DAYS old, that epoch (to the hour);
     with a line saying so in the second case."""
     now = now or datetime.now(UTC)
-    newest = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+    newest = store.newest_epoch_us()
     if newest is None:
         return now, None
-    epoch = us_to_datetime(int(newest))
+    epoch = us_to_datetime(newest)
     if now - epoch <= timedelta(days=OLD_CATALOG_DAYS):
         return now, None
     start = epoch.replace(minute=0, second=0, microsecond=0)

@@ -444,6 +444,20 @@ class CatalogStore:
                         for r in rows})
         return out
 
+    def newest_epoch_us(self) -> int | None:
+        """The newest element-set epoch stored (UTC us), None for an empty catalog."""
+        us = self.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+        return None if us is None else int(us)
+
+    def newest_epoch_per_load(self) -> list[int]:
+        """Per element-set load, the newest epoch it brought (UTC us)."""
+        return [int(r[0]) for r in self.conn.execute(
+            "SELECT MAX(epoch_us) FROM element_sets GROUP BY load_id") if r[0] is not None]
+
+    def latest_load_id(self) -> int | None:
+        """The newest load's id: changes whenever anything is loaded (for caches)."""
+        return self.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
+
     def radii_marker(self) -> tuple[int, float]:
         """Changes whenever the stored radius table does (for caches)."""
         if not self._has_table("hard_body_radii"):

@@ -41,7 +41,7 @@ from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
-from orbitwatch.core.time import format_epoch
+from orbitwatch.core.time import format_epoch, iso_ms
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
@@ -66,10 +66,11 @@ def _versions() -> str:
     if db.exists():
         with CatalogStore(db) as store:
             loads = store.loads(limit=1)
-            newest = store.conn.execute("SELECT MAX(epoch_utc) FROM element_sets").fetchone()[0]
+            newest_us = store.newest_epoch_us()
+            newest = iso_ms(newest_us) if newest_us is not None else None
             counts = store.counts()
         lines.append(f"catalog {db}: {counts['objects']} objects, {counts['element_sets']} "
-                     f"element sets, newest epoch {newest or '-'} UTC, last load "
+                     f"element sets, newest epoch {newest or '-'}, last load "
                      f"{loads[0]['loaded_utc'] + ' UTC' if loads else 'never'}")
     else:
         lines.append(f"catalog {db}: not created yet (orbitwatch catalog load ...)")

@@ -283,6 +283,21 @@ def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob
     return risk.report(sort, EventFilter(object_id=object_id))
 
 
+def conjunctions_by_owner(store: CatalogStore, run_id: int,
+                          ) -> dict[str, tuple[int, int]] | None:
+    """Per SATCAT owner: (report rows its objects are in, red ones) of a run's stored
+    risk; None when the run's risk is not stored."""
+    table = risk_table("main", run_id)
+    try:
+        rows = store.conn.execute(
+            f"SELECT owner, COUNT(*), SUM(red) FROM (SELECT owner_a owner, pc >= ? red FROM "
+            f"{table} UNION ALL SELECT owner_b, pc >= ? FROM {table} WHERE owner_b != "
+            "owner_a) GROUP BY owner", (RED, RED)).fetchall()
+    except sqlite3.OperationalError:  # stored by a version without stored risk
+        return None
+    return {owner: (int(n), int(red or 0)) for owner, n, red in rows}
+
+
 def _marker(store: CatalogStore) -> str:
     return repr(store.radii_marker())
 

@@ -102,9 +102,9 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
         """Software version and what the database holds."""
         with CatalogStore(db_path) as store:
             counts = store.counts()
-            newest = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+            newest = store.newest_epoch_us()
         return {"software": f"orbitwatch {__version__}", "database": str(db_path), **counts,
-                "newest_epoch_utc": iso_ms(int(newest)) if newest is not None else None}
+                "newest_epoch_utc": iso_ms(newest) if newest is not None else None}
 
     app.include_router(catalog_router, prefix="/api")
     app.include_router(runs_router, prefix="/api")

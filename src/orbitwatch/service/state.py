@@ -77,7 +77,7 @@ class ServiceState:
         """Census, re-entry predictions and compliance of the catalog at ``at`` (computed
         once per time, database state and space-weather file)."""
         with self.store() as store:
-            marker = store.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
+            marker = store.latest_load_id()
             weather = space_weather_path(store, self.space_weather)
         key = (marker, at.isoformat(), str(weather), weather.stat().st_mtime_ns)
 
@@ -91,7 +91,7 @@ class ServiceState:
         """Every object's latest element set at ``at`` (cached per hour and database
         state)."""
         with self.store() as store:
-            marker = store.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
+            marker = store.latest_load_id()
 
         def compute() -> CatalogAtTime:
             with self.store() as store:
