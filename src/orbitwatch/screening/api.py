@@ -20,7 +20,6 @@ from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms
 from orbitwatch.errors import InputError
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.propagation.element_arrays import ElementArrays
-from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.propagation.sgp4_batch import (
     ERROR_MESSAGES,
     states_at,
@@ -98,12 +97,12 @@ def screen(
     jd0, fr0 = datetime_to_split_jd(start)
     t0 = time.perf_counter()
     outputs = run_chunks(arrays, jd0, fr0, window_s, objects.primary,
-                         policy.max_extent_km, settings, progress)
+                         policy.max_extent_km, settings, policy, objects.regime, progress)
     elapsed = time.perf_counter() - t0
     t_assembly = time.perf_counter()
     start_us = datetime_to_us(start)
     failed_at = _first_failure_s(outputs, len(elements))
-    events = _assemble_events(outputs, objects, policy, start_us, window_s, failed_at)
+    events = _assemble_events(outputs, objects, start_us, window_s, failed_at)
     formation = _assemble_formation(outputs, objects, arrays, jd0, fr0, start_us, failed_at)
     failures = _failures(outputs, objects, start_us)
     counts = {k: sum(o.counts.get(k, 0) for o in outputs) for k in outputs[0].counts}
@@ -190,55 +189,41 @@ def _first_failure_s(outputs: list[ChunkOutput], n: int) -> np.ndarray:
     return failed_at
 
 
-def _assemble_events(outputs, objects: ObjectTable, policy: VolumePolicy,
-                     start_us: int, window_s: float, failed_at: np.ndarray) -> np.ndarray:
+def _assemble_events(outputs, objects: ObjectTable, start_us: int, window_s: float,
+                     failed_at: np.ndarray) -> np.ndarray:
+    """The chunks' approaches (within the volume, object 1 the primary, measured in the
+    workers) as one event table: those before either object failed, each approach once."""
     i, j = _concat(outputs, "i").astype(np.int64), _concat(outputs, "j").astype(np.int64)
     t = _concat(outputs, "tca_s")
     r1, v1 = _concat(outputs, "r1", (3,)), _concat(outputs, "v1", (3,))
     r2, v2 = _concat(outputs, "r2", (3,)), _concat(outputs, "v2", (3,))
+    miss_rtn = _concat(outputs, "miss_rtn_km", (3,))
+    entry, exit_ = _concat(outputs, "entry_s"), _concat(outputs, "exit_s")
+    arrays = (i, j, t, r1, v1, r2, v2, miss_rtn, entry, exit_)
     alive = (t < failed_at[i]) & (t < failed_at[j])
-    i, j, t, r1, v1, r2, v2 = (a[alive] for a in (i, j, t, r1, v1, r2, v2))
+    arrays = tuple(a[alive] for a in arrays)
     # the same approach found from two chunks or guesses: keep one (|dt| < 1 s)
+    i, j, t = arrays[:3]
     order = np.lexsort((t, j, i))
-    i, j, t, r1, v1, r2, v2 = (a[order] for a in (i, j, t, r1, v1, r2, v2))
+    arrays = tuple(a[order] for a in arrays)
+    i, j, t = arrays[:3]
     new = np.ones(len(i), bool)
     new[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (t[1:] - t[:-1] > 1.0)
     new &= (t >= 0.0) & (t <= window_s)
-    i, j, t, r1, v1, r2, v2 = (a[new] for a in (i, j, t, r1, v1, r2, v2))
-    # object 1: the primary; between two primaries or in all vs all, the lower number
-    swap = (objects.primary[j] & ~objects.primary[i]) | (
-        (objects.primary[i] == objects.primary[j])
-        & (objects.norad_cat_id[j] < objects.norad_cat_id[i]))
-    i, j = np.where(swap, j, i), np.where(swap, i, j)
-    r1, r2 = np.where(swap[:, None], r2, r1), np.where(swap[:, None], r1, r2)
-    v1, v2 = np.where(swap[:, None], v2, v1), np.where(swap[:, None], v1, v2)
-    basis = rtn_basis(r1, v1) if len(i) else np.empty((0, 3, 3))
-    miss_rtn = np.einsum("nij,nj->ni", basis, r2 - r1)
-    vel_rtn = np.einsum("nij,nj->ni", basis, v2 - v1)
-    least = np.full(len(i), np.inf)
-    entry = np.full(len(i), np.nan)
-    exit_ = np.full(len(i), np.nan)
-    # the primary's orbit regime picks the volume
-    regimes = objects.regime[i]
-    for regime in np.unique(regimes):
-        sel = regimes == regime
-        least[sel], entry[sel], exit_[sel] = policy.for_regime(regime).scaled_min_and_crossing(
-            miss_rtn[sel], vel_rtn[sel])
-    inside = least <= 1.0
-    ev = np.zeros(int(inside.sum()), EVENT_DTYPE)
+    i, j, t, r1, v1, r2, v2, miss_rtn, entry, exit_ = (a[new] for a in arrays)
+    ev = np.zeros(len(i), EVENT_DTYPE)
     tca_us = start_us + np.round(t * 1e6).astype(np.int64)
-    ev["idx_1"], ev["idx_2"] = i[inside], j[inside]
-    ev["norad_cat_id_1"] = objects.norad_cat_id[i[inside]]
-    ev["norad_cat_id_2"] = objects.norad_cat_id[j[inside]]
-    ev["tca_us"] = tca_us[inside]
-    ev["miss_m"] = np.linalg.norm(r2 - r1, axis=1)[inside] * 1000.0
-    ev["rel_speed_m_s"] = np.linalg.norm(v2 - v1, axis=1)[inside] * 1000.0
-    ev["miss_r_m"], ev["miss_t_m"], ev["miss_n_m"] = (miss_rtn[inside] * 1000.0).T
-    ev["dse_1_days"] = (tca_us[inside] - objects.epoch_us[i[inside]]) / 86_400e6
-    ev["dse_2_days"] = (tca_us[inside] - objects.epoch_us[j[inside]]) / 86_400e6
-    ev["entry_s"], ev["exit_s"] = entry[inside], exit_[inside]
-    ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"] = (
-        r1[inside], v1[inside], r2[inside], v2[inside])
+    ev["idx_1"], ev["idx_2"] = i, j
+    ev["norad_cat_id_1"] = objects.norad_cat_id[i]
+    ev["norad_cat_id_2"] = objects.norad_cat_id[j]
+    ev["tca_us"] = tca_us
+    ev["miss_m"] = np.linalg.norm(r2 - r1, axis=1) * 1000.0
+    ev["rel_speed_m_s"] = np.linalg.norm(v2 - v1, axis=1) * 1000.0
+    ev["miss_r_m"], ev["miss_t_m"], ev["miss_n_m"] = (miss_rtn * 1000.0).T
+    ev["dse_1_days"] = (tca_us - objects.epoch_us[i]) / 86_400e6
+    ev["dse_2_days"] = (tca_us - objects.epoch_us[j]) / 86_400e6
+    ev["entry_s"], ev["exit_s"] = entry, exit_
+    ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"] = r1, v1, r2, v2
     return ev
 
 

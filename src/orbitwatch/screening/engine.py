@@ -20,10 +20,12 @@ from sgp4.api import SatrecArray
 
 from orbitwatch.core.time import split_jd_after
 from orbitwatch.propagation.element_arrays import ElementArrays
+from orbitwatch.propagation.frames import rtn_basis
 from orbitwatch.propagation.sgp4_batch import DIVERGED, flag_implausible
 from orbitwatch.screening import kernels
 from orbitwatch.screening.executors import run_locally, run_on_dask
 from orbitwatch.screening.refine import refine_tca
+from orbitwatch.screening.volume import VolumePolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,9 @@ class EngineSettings:
 
 @dataclass(slots=True)
 class ChunkOutput:
-    """Raw findings of one chunk; times in s from the window start, TEME km and km/s."""
+    """Findings of one chunk; times in s from the window start, TEME km and km/s. The
+    approaches are within the volume already, object 1 the primary (or the lower
+    catalog number): the per-approach work is done in the workers, not the parent."""
 
     i: np.ndarray
     j: np.ndarray
@@ -52,6 +56,9 @@ class ChunkOutput:
     v1: np.ndarray
     r2: np.ndarray
     v2: np.ndarray
+    miss_rtn_km: np.ndarray  # (n, 3) object 2 - object 1 in object 1's RTN frame
+    entry_s: np.ndarray  # volume entry and exit, s from TCA
+    exit_s: np.ndarray
     slow_i: np.ndarray
     slow_j: np.ndarray
     slow_t_s: np.ndarray
@@ -103,8 +110,11 @@ class _Context:
     """Per-process state: the satellites, built once per worker."""
 
     def __init__(self, elements: ElementArrays, jd0: float, fr0: float,
-                 primary: np.ndarray, radius_km: float, settings: EngineSettings) -> None:
+                 primary: np.ndarray, radius_km: float, settings: EngineSettings,
+                 policy: VolumePolicy, regime: np.ndarray) -> None:
         self.satrecs = elements.satrecs()
+        self.norad = elements.norad_cat_id
+        self.policy, self.regime = policy, regime
         self.array = SatrecArray(self.satrecs)
         self.r_max = elements.max_radius_km()
         self.jd0, self.fr0 = jd0, fr0
@@ -171,11 +181,52 @@ class _Context:
             "not_converged": int((~ref.converged & ~ref.failed).sum()),
             "refine_propagation_failed": int(ref.failed.sum()),
         }
-        gi, gj = fi[keep], fj[keep]
+        a = orient_and_measure(fi[keep], fj[keep], ref.position_1_km[keep],
+                               ref.velocity_1_km_s[keep], ref.position_2_km[keep],
+                               ref.velocity_2_km_s[keep], self.primary, self.norad,
+                               self.regime, self.policy)
+        inside = a.least <= 1.0
         return ChunkOutput(
-            gi, gj, ref.tca_s[keep], ref.position_1_km[keep], ref.velocity_1_km_s[keep],
-            ref.position_2_km[keep], ref.velocity_2_km_s[keep],
+            a.i[inside], a.j[inside], ref.tca_s[keep][inside], a.r1[inside], a.v1[inside],
+            a.r2[inside], a.v2[inside], a.miss_rtn[inside], a.entry[inside], a.exit[inside],
             si, sj, stt, sd, failed_rows, fail_t, fail_code, counts)
+
+
+@dataclass(slots=True)
+class Approaches:
+    i: np.ndarray
+    j: np.ndarray
+    r1: np.ndarray
+    v1: np.ndarray
+    r2: np.ndarray
+    v2: np.ndarray
+    miss_rtn: np.ndarray  # km, object 2 - object 1 in object 1's RTN frame
+    least: np.ndarray  # least scaled distance in the volume (<= 1: inside)
+    entry: np.ndarray  # volume entry and exit, s from TCA
+    exit: np.ndarray
+
+
+def orient_and_measure(i, j, r1, v1, r2, v2, primary: np.ndarray, norad: np.ndarray,
+                       regime: np.ndarray, policy: VolumePolicy) -> Approaches:
+    """Approaches at TCA with object 1 the primary (between two primaries or in all vs
+    all, the lower catalog number), the miss and relative velocity in object 1's RTN
+    frame, and the primary's regime's volume: least scaled distance, entry and exit."""
+    swap = (primary[j] & ~primary[i]) | ((primary[i] == primary[j]) & (norad[j] < norad[i]))
+    i, j = np.where(swap, j, i), np.where(swap, i, j)
+    r1, r2 = np.where(swap[:, None], r2, r1), np.where(swap[:, None], r1, r2)
+    v1, v2 = np.where(swap[:, None], v2, v1), np.where(swap[:, None], v1, v2)
+    basis = rtn_basis(r1, v1) if len(i) else np.empty((0, 3, 3))
+    miss_rtn = np.einsum("nij,nj->ni", basis, r2 - r1)
+    vel_rtn = np.einsum("nij,nj->ni", basis, v2 - v1)
+    least = np.full(len(i), np.inf)
+    entry = np.full(len(i), np.nan)
+    exit_ = np.full(len(i), np.nan)
+    regimes = regime[i]
+    for name in np.unique(regimes):
+        sel = regimes == name
+        least[sel], entry[sel], exit_[sel] = policy.for_regime(name).scaled_min_and_crossing(
+            miss_rtn[sel], vel_rtn[sel])
+    return Approaches(i, j, r1, v1, r2, v2, miss_rtn, least, entry, exit_)
 
 
 def min_per_pair(
@@ -206,6 +257,7 @@ def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[f
 def run_chunks(
     elements: ElementArrays, jd0: float, fr0: float, window_s: float,
     primary: np.ndarray, radius_km: float, settings: EngineSettings,
+    policy: VolumePolicy, regime: np.ndarray,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ChunkOutput]:
     """Screen every chunk of the window: on the Dask cluster when the settings name one,
@@ -213,7 +265,7 @@ def run_chunks(
     bounds = chunk_bounds(window_s, settings.chunk_s, settings.step_s)
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(bounds)))
-    args = (elements, jd0, fr0, primary, radius_km, settings)
+    args = (elements, jd0, fr0, primary, radius_km, settings, policy, regime)
     if settings.dask_address:
         def sized(threads: int) -> list[tuple[float, float]]:
             # at least CHUNKS_PER_WORKER chunks per worker thread, none over chunk_s
