@@ -46,25 +46,19 @@ class RunRiskColumns:
     dilution_km: np.ndarray
     hbr_m: np.ndarray
     doubtful: np.ndarray
-    sigma1_m: np.ndarray  # (n, 3) RTN 1-sigma of each object's assumed covariance, m
-    sigma2_m: np.ndarray
     stack: list[str | None]  # the stacks of a grouped row, else None
     grouped_events: np.ndarray  # how many stored events a row stands for
-    object_model: list[str]  # per object of the result: its covariance model entry
-    object_radius: list[Radius]  # per object: its hard-body radius and source
     skipped: int  # events without states
 
 
-def object_model_and_radius(result: ScreeningResult, cara_hbr: dict[int, Radius] | None,
-                            ) -> tuple[list[str], list[Radius]]:
-    """Per object of a result: the entry of the assumed covariance model and the
-    hard-body radius (a radius table's, a known structure's, from RCS, or by type)."""
-    o = result.objects
-    keys = [model_key(str(o.regime[k]), float(o.perigee_km[k])) for k in range(len(o))]
-    radii = [radius_of(int(o.norad_cat_id[k]), o.object_type[k],
-                       None if np.isnan(o.rcs_m2[k]) else float(o.rcs_m2[k]), cara_hbr)
-             for k in range(len(o))]
-    return keys, radii
+def model_and_radius(norad_cat_id: int, regime: str | None, perigee_km: float | None,
+                     object_type: str | None, rcs_m2: float | None,
+                     radii: dict[int, Radius] | None) -> tuple[str, Radius]:
+    """An object's entry of the assumed covariance model and its hard-body radius (a
+    radius table's, a known structure's, from RCS, or by type). NaN or None: unknown."""
+    rcs = None if rcs_m2 is None or rcs_m2 != rcs_m2 else float(rcs_m2)
+    return (model_key(regime or "other", perigee_km),
+            radius_of(int(norad_cat_id), object_type, rcs, radii))
 
 
 def run_risk_columns(result: ScreeningResult, cara_hbr: dict[int, Radius] | None = None,
@@ -77,7 +71,11 @@ def run_risk_columns(result: ScreeningResult, cara_hbr: dict[int, Radius] | None
     index = np.flatnonzero(known)
     index = index[np.lexsort((ev["miss_m"][index], ev["tca_us"][index]))]
     ev = ev[index]
-    obj_keys, obj_radii = object_model_and_radius(result, cara_hbr)
+    o = result.objects
+    obj_keys, obj_radii = zip(*(model_and_radius(
+        o.norad_cat_id[k], str(o.regime[k]), float(o.perigee_km[k]), o.object_type[k],
+        float(o.rcs_m2[k]), cara_hbr) for k in range(len(o))), strict=True) if len(o) \
+        else ((), ())
     key_names = sorted(set(obj_keys))
     key_of = np.array([key_names.index(k) for k in obj_keys], np.int64)
     sigma0 = np.array([TLE_MODEL[k][0] for k in key_names]).reshape(-1, 3)
@@ -99,8 +97,8 @@ def run_risk_columns(result: ScreeningResult, cara_hbr: dict[int, Radius] | None
         keep, stack, grouped = _group_stacks(result, ev, risk.pc, metres)
     return RunRiskColumns(
         index[keep], risk.pc[keep], risk.pc_max[keep], risk.max_pc[keep],
-        risk.dilution_km[keep], hbr[keep], risk.two_d_doubtful[keep], sigma[0][keep],
-        sigma[1][keep], stack, grouped, obj_keys, obj_radii, int((~known).sum()))
+        risk.dilution_km[keep], hbr[keep], risk.two_d_doubtful[keep], stack, grouped,
+        int((~known).sum()))
 
 
 def conjunction_row(event, name_1: str | None, name_2: str | None, owner_1: str | None,
@@ -110,7 +108,7 @@ def conjunction_row(event, name_1: str | None, name_2: str | None, owner_1: str 
                     stack: str | None, grouped_events: int) -> dict[str, Any]:
     """One report row: SOCRATES's columns, then Pc with its method, covariance and
     hard-body radius stated. ``event`` is a mapping with the stored event's fields."""
-    pc = float("nan") if pc is None else float(pc)
+    pc = stored_float(pc)
     return {
         "NORAD_CAT_ID_1": int(event["norad_cat_id_1"]), "OBJECT_NAME_1": name_1,
         "DSE_1": round(float(event["dse_1_days"]), 3),
@@ -119,10 +117,10 @@ def conjunction_row(event, name_1: str | None, name_2: str | None, owner_1: str 
         "TCA": iso_ms(int(event["tca_us"])),
         "TCA_RANGE": float(event["miss_m"]) / 1000.0,
         "TCA_RELATIVE_SPEED": float(event["rel_speed_m_s"]) / 1000.0,
-        "MAX_PROB": _float(max_prob),
-        "DILUTION": _float(dilution_km),
+        "MAX_PROB": stored_float(max_prob),
+        "DILUTION": stored_float(dilution_km),
         "PC": pc,
-        "PC_MAX": _float(pc_max),
+        "PC_MAX": stored_float(pc_max),
         "PC_BAND": band(pc),
         "PC_METHOD": "FOSTER-1992",
         "PC_2D_DOUBTFUL": bool(doubtful),
@@ -136,7 +134,7 @@ def conjunction_row(event, name_1: str | None, name_2: str | None, owner_1: str 
     }
 
 
-def _float(x: float | None) -> float:
+def stored_float(x: float | None) -> float:
     """A stored number (NULL stands for NaN) as a float."""
     return float("nan") if x is None else float(x)
 

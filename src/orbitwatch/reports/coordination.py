@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from orbitwatch.core.time import iso_ms
+from orbitwatch.reports.conjunctions import stored_float
 from orbitwatch.reports.run_risk import EventFilter, RunRisk
 from orbitwatch.risk.events import RED, YELLOW
 
@@ -32,7 +33,7 @@ def coordination_rows(risk: RunRisk, where: EventFilter | None = None,
                 f"ORDER BY pc DESC, event LIMIT ?", (a, b, *args, worst))]
     out = [{"OWNER_A": a, "OWNER_B": b, "SAME_OWNER": a == b, "EVENTS": n,
             "RED": red or 0, "YELLOW": yellow or 0, "GREEN": green or 0,
-            "MAX_PC": _nan(max_pc), "MAX_MAX_PROB": _nan(max_prob),
+            "MAX_PC": stored_float(max_pc), "MAX_MAX_PROB": stored_float(max_prob),
             "MIN_RANGE_KM": min_range, "WORST": "; ".join(top.get((a, b), []))}
            for a, b, n, red, yellow, green, max_pc, max_prob, min_range in groups]
     out.sort(key=lambda r: (-r["RED"], -r["YELLOW"], -r["EVENTS"], r["OWNER_A"], r["OWNER_B"]))
@@ -41,7 +42,3 @@ def coordination_rows(risk: RunRisk, where: EventFilter | None = None,
 
 def _e(pc: float | None) -> str:
     return "nan" if pc is None else f"{pc:.2e}"
-
-
-def _nan(x: float | None) -> float:
-    return float("nan") if x is None else float(x)

@@ -27,11 +27,12 @@ from orbitwatch.errors import InputError, NotFoundError
 from orbitwatch.reports.conjunctions import (
     ConjunctionReport,
     conjunction_row,
+    model_and_radius,
     run_risk_columns,
 )
-from orbitwatch.risk.covariance_model import assumed_sigma_rtn_m, model_key
+from orbitwatch.risk.covariance_model import assumed_sigma_rtn_m
 from orbitwatch.risk.events import RED, YELLOW
-from orbitwatch.risk.hbr import Radius, radius_of
+from orbitwatch.risk.hbr import Radius
 from orbitwatch.screening.runs import event_rowids, load_run, run_provenance
 
 _RUNS_TABLE = """
@@ -162,23 +163,26 @@ class RunRisk:
         events = [r[0] for r in self.conn.execute(
             f"SELECT event {rows} {order} LIMIT ? OFFSET ?",
             (*args, -1 if limit is None else limit, offset))]
-        return Page(total, self._rows(events))
+        return Page(total, self._build(events, with_states=False)[0])
+
+    def _events(self, sort: str, desc: bool | None, where: EventFilter | None) -> list[int]:
+        """Every event number that passes the filter, in ``sort`` order."""
+        rows, order, args = self._ordered(sort, desc, where)
+        return [r[0] for r in self.conn.execute(f"SELECT event {rows} {order}", args)]
 
     def pieces(self, *, sort: str = "tca", desc: bool | None = None,
                where: EventFilter | None = None, size: int = 5000,
                ) -> Iterator[list[dict[str, Any]]]:
         """Every row in ``sort`` order, ``size`` at a time (an export: one ordered read,
         not one page query per piece)."""
-        rows, order, args = self._ordered(sort, desc, where)
-        events = [r[0] for r in self.conn.execute(f"SELECT event {rows} {order}", args)]
+        events = self._events(sort, desc, where)
         for start in range(0, len(events), size):
-            yield self._rows(events[start:start + size])
+            yield self._build(events[start:start + size], with_states=False)[0]
 
     def report(self, sort: str = "maxprob", where: EventFilter | None = None,
                ) -> ConjunctionReport:
         """Every row (filtered, sorted) with its states, as one report."""
-        rows = self.page(sort=sort, where=where).rows
-        states = self.states([r["EVENT"] for r in rows])
+        rows, states = self._build(self._events(sort, None, where))
         return ConjunctionReport(self.run_id, self.provenance, rows, states, self.skipped)
 
     def event(self, event: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -186,7 +190,13 @@ class RunRisk:
         n = self.count()
         if not 1 <= event <= n:
             raise NotFoundError(f"run {self.run_id} has no event {event} (it has {n})")
-        return self._rows([event])[0], self.states([event])[0]
+        rows, states = self._build([event])
+        return rows[0], states[0]
+
+    def states(self, events: list[int]) -> list[dict[str, Any]]:
+        """Both states at TCA (TEME, km, km/s), the assumed RTN 1-sigmas (m) and both
+        objects' facts of these events: what a CDM or the encounter geometry needs."""
+        return self._build(events)[1]
 
     def count(self) -> int:
         return self.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
@@ -216,60 +226,49 @@ class RunRisk:
                 out[d["event"]] = d
         return out
 
-    def _object(self, d: dict[str, Any], side: int) -> dict[str, Any]:
-        return {c: d[f"{c}_{side}o"] for c in _OBJECT_FIELDS}
-
-    def _model_and_radius(self, obj: dict[str, Any], cache: dict) -> tuple[str, Radius]:
-        key = obj["norad_cat_id"]
-        if key not in cache:
-            radii = self.radii
-            if radii is None:
-                radii = {k: Radius(m, src)
-                         for k, (m, src) in self.store.stored_radii([key]).items()}
-            cache[key] = (model_key(obj["regime"] or "other", obj["perigee_km"]),
-                          radius_of(key, obj["object_type"], obj["rcs_m2"], radii))
-        return cache[key]
-
-    def _rows(self, events: list[int]) -> list[dict[str, Any]]:
+    def _build(self, events: list[int], with_states: bool = True,
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The report rows and (``with_states``) the states of these events, from one
+        read of them and one of the stored radius table."""
         details = self._details(events)
-        cache: dict = {}
-        rows = []
+        objects = {}
+        for d in details.values():
+            for side in (1, 2):
+                obj = {c: d[f"{c}_{side}o"] for c in _OBJECT_FIELDS}
+                objects[obj["norad_cat_id"]] = obj
+        radii = self.radii
+        if radii is None:
+            radii = {k: Radius(m, src)
+                     for k, (m, src) in self.store.stored_radii(objects).items()}
+        facts = {n: model_and_radius(n, o["regime"], o["perigee_km"], o["object_type"],
+                                     o["rcs_m2"], radii) for n, o in objects.items()}
+        rows, states = [], []
         for event in events:
             d = details[event]
-            o1, o2 = self._object(d, 1), self._object(d, 2)
-            (m1, r1), (m2, r2) = (self._model_and_radius(o1, cache),
-                                  self._model_and_radius(o2, cache))
+            n1, n2 = d["norad_cat_id_1o"], d["norad_cat_id_2o"]
+            (m1, r1), (m2, r2) = facts[n1], facts[n2]
             row = conjunction_row(
-                d, o1["object_name"], o2["object_name"], o1["owner"], o2["owner"],
+                d, d["object_name_1o"], d["object_name_2o"], d["owner_1o"], d["owner_2o"],
                 d["pc"], d["pc_max"], d["max_prob"], d["dilution_km"], d["hbr_m"],
                 d["doubtful"], (m1, m2), (r1.source, r2.source), d["stack"],
                 d["grouped_events"])
             rows.append({"EVENT": event, **row})
-        return rows
-
-    def states(self, events: list[int]) -> list[dict[str, Any]]:
-        """Both states at TCA (TEME, km, km/s), the assumed RTN 1-sigmas (m) and both
-        objects' facts of these events: what a CDM or the encounter geometry needs."""
-        details = self._details(events)
-        cache: dict = {}
-        out = []
-        for event in events:
-            d = details[event]
+            if not with_states:
+                continue
             state: dict[str, Any] = {"tca_us": int(d["tca_us"])}
-            for side in (1, 2):
-                obj = self._object(d, side)
-                model, _ = self._model_and_radius(obj, cache)
+            for side, obj in ((1, objects[n1]), (2, objects[n2])):
                 for v, unit in (("r", "km"), ("v", "km_s")):
                     state[f"{v}{side}_{unit}"] = np.array(
                         [d[f"{v}{side}_{axis}_{unit}"] for axis in "xyz"], float)
-                state[f"sigma{side}_m"] = assumed_sigma_rtn_m(model, d[f"dse_{side}_days"])
+                state[f"sigma{side}_m"] = assumed_sigma_rtn_m(facts[obj["norad_cat_id"]][0],
+                                                              d[f"dse_{side}_days"])
                 state[f"object_{side}"] = {
                     "norad_cat_id": obj["norad_cat_id"], "object_name": obj["object_name"],
                     "object_id": obj["object_id"], "object_type": obj["object_type"],
                     "owner": obj["owner"], "epoch_us": int(obj["epoch_us"] or 0)}
                 state[f"element_set_id_{side}"] = int(obj["element_set_id"])
-            out.append(state)
-        return out
+            states.append(state)
+        return rows, states
 
 
 def conjunction_report(store: CatalogStore, run_id: int, *, sort: str = "maxprob",
