@@ -71,6 +71,7 @@ def proximity_pairs(store: CatalogStore, start: datetime, days: int, *,
         ages = snap.epoch_age_days
         row_of = {int(n): k for k, n in enumerate(snap.norad_cat_id.tolist())}
         arr = snap.arrays
+        regime_of = orbit_regime(arr.mean_motion_rev_day, arr.eccentricity)
         for f in result.formation:
             a, b = int(f["norad_cat_id_1"]), int(f["norad_cat_id_2"])
             ka, kb = row_of[a], row_of[b]
@@ -79,8 +80,7 @@ def proximity_pairs(store: CatalogStore, start: datetime, days: int, *,
                 float(ages[ka]), float(ages[kb])))
             for k, n in ((ka, a), (kb, b)):
                 names[n] = snap.element_sets[k].object_name
-                regimes[n] = str(orbit_regime(arr.mean_motion_rev_day[k],
-                                              arr.eccentricity[k]))
+                regimes[n] = str(regime_of[k])
         if progress:
             progress(d + 1, days)
     if not looked:

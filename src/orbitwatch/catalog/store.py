@@ -363,16 +363,17 @@ class CatalogStore:
         return out
 
     def object_info(self, norad_cat_ids: Iterable[int]) -> dict[int, dict]:
-        """SATCAT facts (object_type, owner, rcs_m2, perigee_km) of objects that have them."""
+        """SATCAT facts (object_type, owner, rcs_m2, perigee_km, launch_date ISO) of
+        objects that have them."""
         wanted = sorted({int(i) for i in norad_cat_ids})
         out: dict[int, dict] = {}
         for k in range(0, len(wanted), 900):
             chunk = wanted[k:k + 900]
             rows = self.conn.execute(
-                "SELECT norad_cat_id, object_type, owner, rcs_m2, perigee_km FROM objects "
-                f"WHERE norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)
+                "SELECT norad_cat_id, object_type, owner, rcs_m2, perigee_km, launch_date "
+                f"FROM objects WHERE norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)
             out.update({r[0]: {"object_type": r[1], "owner": r[2], "rcs_m2": r[3],
-                               "perigee_km": r[4]} for r in rows})
+                               "perigee_km": r[4], "launch_date": r[5]} for r in rows})
         return out
 
     def search_objects(self, text: str | None = None, *, owner: str | None = None,

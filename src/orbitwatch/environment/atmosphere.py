@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitwatch.core.processes import worker_pool
-from orbitwatch.environment.kernels import table_density
+from orbitwatch.core.time import datetime_to_us
 from orbitwatch.environment.space_weather import SpaceWeather
 
 #: Altitude levels of the table (km).
@@ -54,11 +54,11 @@ class DensityTable:
     last_observed_day: float  # days since origin of the file's last observed day
     source: str
 
-    def density(self, day: float, altitude_km: float) -> float:
-        """Density (kg/m^3) at one day and altitude, as the decay kernel reads it."""
-        return float(np.exp(table_density(self.days, self.log_density,
-                                          self.cycle_mean_log_density, ALTITUDES_KM,
-                                          day, altitude_km)))
+    @property
+    def origin_us(self) -> int:
+        """The table's day 0, UTC microseconds."""
+        return datetime_to_us(datetime(self.origin.year, self.origin.month, self.origin.day,
+                                       tzinfo=UTC))
 
 
 def _gfz_table(weather: SpaceWeather) -> bytes:

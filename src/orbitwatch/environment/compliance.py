@@ -38,15 +38,9 @@ RULES = {"FCC-5Y": 5.0, "ESA-5Y": 5.0, "IADC-25Y": 25.0}
 
 
 def launch_dates(store: CatalogStore, norad_cat_ids: np.ndarray) -> dict[int, str]:
-    """SATCAT launch dates (ISO) of the objects that have one."""
-    wanted = [int(n) for n in norad_cat_ids]
-    out: dict[int, str] = {}
-    for k in range(0, len(wanted), 900):
-        chunk = wanted[k:k + 900]
-        out.update({n: d[:10] for n, d in store.conn.execute(
-            "SELECT norad_cat_id, launch_date FROM objects WHERE launch_date IS NOT NULL "
-            f"AND norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)})
-    return out
+    """SATCAT launch dates (ISO day) of the objects that have one."""
+    return {n: f["launch_date"][:10] for n, f in store.object_info(norad_cat_ids).items()
+            if f["launch_date"]}
 
 
 def _rule(owner: str, launched: date | None) -> str:

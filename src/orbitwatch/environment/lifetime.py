@@ -26,7 +26,7 @@ Only physics and element sets: nothing here reads a decay date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -63,6 +63,10 @@ class Lifetimes:
     horizon_years: float
     assumption: str
 
+    @staticmethod
+    def _day(us: int) -> str | None:
+        return None if us < 0 else iso_ms(int(us))[:10]
+
     def rows(self, which: np.ndarray | None = None) -> list[dict]:
         """One row per object (of the snapshot rows ``which``, default all), soonest
         re-entry first, those beyond the horizon last."""
@@ -76,17 +80,14 @@ class Lifetimes:
             es = snap.element_sets[k]
             up = self.decay_us[k] < 0
 
-            def when(us: int) -> str | None:
-                return None if us < 0 else iso_ms(int(us))[:10]
-
             rows.append({
                 "NORAD_CAT_ID": int(es.norad_cat_id), "OBJECT_NAME": es.object_name,
                 "OBJECT_TYPE": snap.object_type[k],
                 "PERIGEE_KM": round(float(self.perigee_km[k]), 1),
                 "APOGEE_KM": round(float(self.apogee_km[k]), 1),
-                "DECAY_UTC": when(int(self.decay_us[k])),
-                "DECAY_EARLY_UTC": when(int(self.early_us[k])),
-                "DECAY_LATE_UTC": when(int(self.late_us[k])),
+                "DECAY_UTC": self._day(int(self.decay_us[k])),
+                "DECAY_EARLY_UTC": self._day(int(self.early_us[k])),
+                "DECAY_LATE_UTC": self._day(int(self.late_us[k])),
                 "LIFETIME_YEARS": None if up else round(
                     (int(self.decay_us[k]) - at_us) / 86_400e6 / 365.25, 3),
                 "BC_M2_KG": float(f"{self.b_m2_kg[k]:.4g}"),
@@ -100,9 +101,7 @@ class Lifetimes:
 
 
 def _days(table: DensityTable, us: np.ndarray) -> np.ndarray:
-    origin_us = datetime_to_us(datetime(table.origin.year, table.origin.month,
-                                        table.origin.day, tzinfo=UTC))
-    return (np.asarray(us, np.int64) - origin_us) / 86_400e6
+    return (np.asarray(us, np.int64) - table.origin_us) / 86_400e6
 
 
 def _run(table: DensityTable, a, e, cos_i, radius, b, t0, t_end, factor=1.0):
@@ -194,11 +193,9 @@ def predict_lifetimes(snap: Snapshot, weather: SpaceWeather, *,
     t_end = _days(table, np.full(len(snap), datetime_to_us(snap.at))) + horizon_years * 365.25
     runs = [_run(table, a, e, cos_i, radius, b, t0, t_end, f)[0]
             for f in (1.0, SOLAR_BAND, 1.0 / SOLAR_BAND)]
-    origin_us = datetime_to_us(datetime(table.origin.year, table.origin.month,
-                                        table.origin.day, tzinfo=UTC))
-
     def to_us(t: np.ndarray) -> np.ndarray:
-        return np.where(np.isfinite(t), origin_us + np.nan_to_num(t, posinf=0) * 86_400e6,
+        return np.where(np.isfinite(t),
+                        table.origin_us + np.nan_to_num(t, posinf=0) * 86_400e6,
                         -1).astype(np.int64)
 
     assumption = (f"NRLMSISE-00 (satkit) with {weather.source}: observed to "

@@ -26,6 +26,10 @@ class MaxPc:
     sigma_major: float  # 1-sigma of the scaled covariance along its major axis (input unit)
 
 
+#: The grid of log k of the search: 73 points over 24 e-folds around the miss distance.
+_SPAN, _POINTS = 12.0, 73
+
+
 def max_pc_over_scale(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> MaxPc:
     """Largest Pc of ``N(miss, k^2 cov2)`` in the disk of radius ``hbr`` over k > 0."""
     vals = np.linalg.eigvalsh(np.asarray(cov2, float))
@@ -37,12 +41,12 @@ def max_pc_over_scale(miss: np.ndarray, cov2: np.ndarray, hbr: float) -> MaxPc:
     def pc_at(log_k: float) -> float:
         return pc_circle(miss, cov2 * math.exp(2 * log_k), hbr)
 
-    log_k, pc = _global_max(pc_at, centre - 12.0, centre + 12.0)
+    log_k, pc = _global_max(pc_at, centre - _SPAN, centre + _SPAN)
     k = math.exp(log_k)
     return MaxPc(pc, k, k * major)
 
 
-def _global_max(f, lo: float, hi: float, n: int = 73) -> tuple[float, float]:
+def _global_max(f, lo: float, hi: float, n: int = _POINTS) -> tuple[float, float]:
     """Maximum of f on [lo, hi]: a grid first (Pc(scale) can have a shoulder before its
     peak when the covariance is very elongated), then Brent within the best cell."""
     grid = np.linspace(lo, hi, n)
@@ -56,8 +60,6 @@ def _global_max(f, lo: float, hi: float, n: int = 73) -> tuple[float, float]:
     return float(grid[k]), float(values[k])
 
 
-#: The grid of log k of the search: 73 points over 24 e-folds, as in max_pc_over_scale.
-_SPAN, _POINTS = 12.0, 73
 #: Golden-section steps within the best grid cell: the cell (0.67 in log k) shrinks to
 #: 4e-6, where Pc(k), flat at its peak, differs from the peak by far less than 1e-9.
 _GOLDEN_STEPS = 26
