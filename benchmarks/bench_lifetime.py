@@ -63,7 +63,7 @@ def main() -> None:
                             str(db), str(data / "catalogs/spacetrack_full_2022-01-25.3le")],
                            check=True)
         with CatalogStore(db) as store:
-            newest = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+            newest = store.db.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
             at = datetime.fromtimestamp(newest / 1e6, UTC)
             snap = take_snapshot(store, at, include_analyst=True)
             weather = read_space_weather(data / "reference/space_weather/sw19571001.txt")

@@ -33,10 +33,10 @@ def main() -> None:
         db = Path(tmp) / "copy.db"
         shutil.copy(args.db, db)
         with CatalogStore(db) as store:
-            run = args.run or store.conn.execute(
+            run = args.run or store.db.execute(
                 "SELECT MAX(run_id) FROM screening_runs").fetchone()[0]
-            store.conn.execute(f"DROP TABLE IF EXISTS run_risk_{int(run)}")
-            store.conn.execute("DELETE FROM run_risk_runs WHERE run_id = ?", (run,))
+            store.db.execute(f"DROP TABLE IF EXISTS run_risk_{int(run)}")
+            store.db.execute("DELETE FROM run_risk_runs WHERE run_id = ?", (run,))
             t0 = time.perf_counter()
             risk = open_run_risk(store, run)
             n = risk.count()

@@ -140,7 +140,7 @@ def test_bad_input_gets_one_line_and_exit_code_2(history_db: Path, tmp_path: Pat
     from orbitwatch.core.time import iso_ms
 
     with CatalogStore(history_db) as store:
-        last = store.conn.execute("SELECT MAX(epoch_us) FROM element_sets WHERE "
+        last = store.db.execute("SELECT MAX(epoch_us) FROM element_sets WHERE "
                                   "norad_cat_id = ?", (ISS,)).fetchone()[0]
     code, _, err = _run("manoeuvres", "--db", str(history_db), "--id", str(ISS), "--from",
                         iso_ms(last - 1000))

@@ -64,7 +64,7 @@ def test_read_only_connection_reads_and_refuses_writes(tmp_path: Path):
         assert [r["RUN_ID"] for r in list_runs(store)] == [1]
         assert conjunction_report(store, 1).rows == expected
         with pytest.raises(Exception, match="readonly"):
-            store.conn.execute("DELETE FROM rejects")
+            store.db.execute("DELETE FROM rejects")
 
 
 def test_a_folder_that_cannot_exist_is_one_line():

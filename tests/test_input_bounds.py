@@ -47,7 +47,7 @@ def test_impossible_value_is_a_reject_and_the_good_records_load(tmp_path: Path, 
         assert (report.n_read, report.n_added, report.n_rejected) == (2, 2, 1)
         assert report.rejects[0].field == key and report.rejects[0].line_no == 2
         # no object row without an element set
-        orphans = store.conn.execute(
+        orphans = store.db.execute(
             "SELECT COUNT(*) FROM objects o WHERE NOT EXISTS (SELECT 1 FROM element_sets e "
             "WHERE e.norad_cat_id = o.norad_cat_id)").fetchone()[0]
         assert orphans == 0
@@ -154,7 +154,7 @@ def test_junk_lines_are_rejects_and_the_kept_rejects_are_capped(tmp_path: Path):
     assert "0 read, 0 added, 0 already stored, 5000 rejected" in result.stdout
     assert "not a TLE line 1 or 2" in result.stderr
     with CatalogStore(db) as store:
-        kept = store.conn.execute("SELECT COUNT(*) FROM rejects").fetchone()[0]
+        kept = store.db.execute("SELECT COUNT(*) FROM rejects").fetchone()[0]
         assert kept == MAX_REJECTS_PER_LOAD
         assert store.loads()[0]["n_rejected"] == 5000
     size_before = db.stat().st_size

@@ -115,14 +115,14 @@ def test_a_new_radius_table_recomputes_and_a_read_only_catalog_computes_apart(
         assert risk.computed
         assert risk.page(sort="tca").rows[0]["HBR_SOURCE"].startswith("test table")
         assert not open_run_risk(store, 1).computed
-        store.conn.execute("DROP TABLE run_risk_1")
-        store.conn.execute("DELETE FROM run_risk_runs")
+        store.db.execute("DROP TABLE run_risk_1")
+        store.db.execute("DELETE FROM run_risk_runs")
     with CatalogStore(db, read_only=True) as store:
         risk = open_run_risk(store, 1)
         assert risk.computed and risk.schema == "temp"
         assert risk.page(sort="tca").rows[0]["HBR_M"] >= 25.0
     with CatalogStore(db) as store:  # nothing was written to the file
-        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
     assert "run_risk_1" not in tables
 
 

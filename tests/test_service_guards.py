@@ -107,8 +107,8 @@ def test_unknown_host_header_is_refused(db: Path):
 
 def test_concurrent_first_requests_compute_a_runs_risk_once(db: Path):
     with CatalogStore(db) as store:  # as a run stored by a version without stored risk
-        store.conn.execute("DROP TABLE IF EXISTS run_risk_1")
-        store.conn.execute("DELETE FROM run_risk_runs")
+        store.db.execute("DROP TABLE IF EXISTS run_risk_1")
+        store.db.execute("DELETE FROM run_risk_runs")
     app = create_app(db, workers=1)
     state = app.state.ow
     results = []
@@ -144,10 +144,10 @@ def test_jobs_outlive_the_service_and_unfinished_ones_run_again(db: Path):
     assert done["state"] == "done" and done["run_id"]
     # a service that stopped while a job was running: the job is in the database
     with CatalogStore(db) as store:
-        record = json.loads(store.conn.execute(
+        record = json.loads(store.db.execute(
             "SELECT request_json FROM service_jobs WHERE job_id = ?",
             (first["job_id"],)).fetchone()[0])
-        cur = store.conn.execute(
+        cur = store.db.execute(
             "INSERT INTO service_jobs (created_utc, state, progress, request_json, "
             "description_json) VALUES ('2026-01-01T00:00:00', 'running', 0.4, ?, '{}')",
             (json.dumps(record),))

@@ -109,7 +109,7 @@ def test_killed_loader_leaves_previous_state(tmp_path: Path) -> None:
     proc.wait()
     with CatalogStore(db) as store:
         assert store.counts() == before
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM loads").fetchone()[0] == 1
     conn.close()

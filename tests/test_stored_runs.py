@@ -61,10 +61,10 @@ def test_report_unchanged_when_the_catalog_changes_after_the_run(screened: Path,
     with CatalogStore(db) as store:
         before = conjunction_report(store, 1, sort="tca")
         # the SATCAT changes and the element sets are gone: a report must not care
-        store.conn.execute("UPDATE objects SET owner = 'XX', object_type = 'DEBRIS', "
-                           "rcs_m2 = 99.0")
-        store.conn.execute("DELETE FROM element_sets")
-        store.conn.commit()
+        store.db.execute("UPDATE objects SET owner = 'XX', object_type = 'DEBRIS', "
+                             "rcs_m2 = 99.0")
+        store.db.execute("DELETE FROM element_sets")
+
         after = conjunction_report(store, 1, sort="tca")
     assert after.skipped == 0 and len(after.rows) == len(before.rows) > 10
     assert after.rows == before.rows
@@ -85,14 +85,14 @@ def test_runs_stored_without_states_are_upgraded_once(screened: Path, tmp_path: 
     with CatalogStore(db) as store:
         fresh = load_run(store, 1)
         # as a run stored by an earlier version: no object rows, no states, no flag
-        store.conn.execute("DELETE FROM run_objects")
-        store.conn.execute("UPDATE conjunctions SET idx_1 = NULL, idx_2 = NULL, "
-                           + ", ".join(f"{v}{s}_{a}_{u} = NULL" for s in "12"
+        store.db.execute("DELETE FROM run_objects")
+        store.db.execute("UPDATE conjunctions SET idx_1 = NULL, idx_2 = NULL, "
+                             + ", ".join(f"{v}{s}_{a}_{u} = NULL" for s in "12"
                                        for v, u in (("r", "km"), ("v", "km_s"))
                                        for a in "xyz"))
-        store.conn.execute("UPDATE formation_pairs SET idx_1 = NULL, idx_2 = NULL")
-        store.conn.execute("DELETE FROM meta WHERE key = 'runs_with_states'")
-        store.conn.commit()
+        store.db.execute("UPDATE formation_pairs SET idx_1 = NULL, idx_2 = NULL")
+        store.db.execute("UPDATE meta SET value = '2' WHERE key = 'runs_schema_version'")
+
     with CatalogStore(db) as store:
         upgraded = load_run(store, 1)
         again = load_run(store, 1)

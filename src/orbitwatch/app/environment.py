@@ -76,7 +76,7 @@ def space_weather_path(store: CatalogStore, given: Path | None) -> Path:
     fetch-space-weather``); InputError when there is neither."""
     if given is not None:
         return given
-    cached = store.path.parent / "cache" / SPACE_WEATHER_FILE
+    cached = store.cache_dir / SPACE_WEATHER_FILE
     if cached.is_file():
         return cached
     raise InputError("no space-weather file: give --space-weather FILE (CelesTrak's "

@@ -95,7 +95,7 @@ def load_history(store: CatalogStore, start: datetime | None = None,
     if norad_cat_ids:
         where.append(f"norad_cat_id IN ({', '.join('?' * len(norad_cat_ids))})")
         args += [int(n) for n in norad_cat_ids]
-    rows = store.conn.execute(
+    rows = store.db.execute(
         f"SELECT {', '.join(_COLUMNS)} FROM element_sets WHERE {' AND '.join(where)} "
         "ORDER BY norad_cat_id, epoch_us, element_set_id", args).fetchall()
     cols = list(zip(*rows, strict=True)) if rows else [[] for _ in _COLUMNS]

@@ -133,7 +133,7 @@ def take_snapshot(
     """
     at_date = at.date().isoformat()
     element_sets, ids, types, owners, rcs = [], [], [], [], []
-    for row in store.conn.execute(sql, params):
+    for row in store.db.execute(sql, params):
         norad, decay, otype = row[0], row[21], row[19]
         if not include_decayed and decay is not None and decay <= at_date:
             continue

@@ -1,8 +1,10 @@
 """The catalog database: objects, every element set ever loaded, loads and rejects.
 
-SQLite in WAL mode (readers never block the writer). A load is one transaction: a
-process killed mid-load leaves the previous state intact. Element sets are never
-overwritten; an identical element set loaded again adds nothing (unique fingerprint).
+A SQLite file in WAL mode (readers never block the writer; the default) or a PostgreSQL
+server (``--db postgresql://...``), through :mod:`orbitwatch.database`. A load is one
+transaction: a process killed mid-load leaves the previous state intact. Element sets
+are never overwritten; an identical element set loaded again adds nothing (unique
+fingerprint).
 """
 
 from __future__ import annotations
@@ -11,21 +13,22 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from orbitwatch.core.time import format_epoch, us_to_datetime
+from orbitwatch.database import Database, DatabaseLocation, is_server_url, open_database
+from orbitwatch.database.migrations import migrate, schema_version
 from orbitwatch.errors import InputError, StoreError
 from orbitwatch.formats.elements import ElementSet, Reject
 from orbitwatch.formats.satcat import SatcatRecord
 
-SCHEMA_VERSION = 1
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS loads (
     load_id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,            -- file path or URL
@@ -75,12 +78,6 @@ CREATE TABLE IF NOT EXISTS element_sets (
     load_id INTEGER NOT NULL REFERENCES loads(load_id)
 );
 CREATE INDEX IF NOT EXISTS element_sets_by_object ON element_sets(norad_cat_id, epoch_us);
-CREATE TABLE IF NOT EXISTS hard_body_radii (  -- a user's radius table, given once
-    norad_cat_id INTEGER PRIMARY KEY,
-    hbr_m REAL NOT NULL,
-    source TEXT NOT NULL,            -- where the value came from, as the table says
-    table_file TEXT NOT NULL         -- the file it was loaded from
-);
 CREATE TABLE IF NOT EXISTS rejects (
     reject_id INTEGER PRIMARY KEY,
     load_id INTEGER NOT NULL REFERENCES loads(load_id),
@@ -92,6 +89,19 @@ CREATE TABLE IF NOT EXISTS rejects (
     fingerprint TEXT NOT NULL UNIQUE
 );
 """
+_RADII_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hard_body_radii (  -- a user's radius table, given once
+    norad_cat_id INTEGER PRIMARY KEY,
+    hbr_m REAL NOT NULL,
+    source TEXT NOT NULL,            -- where the value came from, as the table says
+    table_file TEXT NOT NULL         -- the file it was loaded from
+);
+"""
+#: The catalog's migrations, in order (``meta.schema_version`` counts those applied).
+CATALOG_MIGRATIONS = (
+    lambda db: db.script(_SCHEMA),
+    lambda db: db.script(_RADII_SCHEMA),  # radius tables, added after version 1
+)
 _ES_COLUMNS = (
     "norad_cat_id", "epoch_us", "epoch_utc", "mean_motion", "eccentricity", "inclination",
     "ra_of_asc_node", "arg_of_pericenter", "mean_anomaly", "bstar", "mean_motion_dot",
@@ -102,9 +112,18 @@ _ES_COLUMNS = (
 
 def default_db_path() -> Path:
     """``$ORBITWATCH_HOME/catalog.db``, else the user data directory."""
+    return _home() / "catalog.db"
+
+
+def _home() -> Path:
     home = os.environ.get("ORBITWATCH_HOME")
-    base = Path(home) if home else Path(platformdirs.user_data_dir("orbitwatch"))
-    return base / "catalog.db"
+    return Path(home) if home else Path(platformdirs.user_data_dir("orbitwatch"))
+
+
+def default_db_location() -> DatabaseLocation:
+    """``$ORBITWATCH_DB`` (a file path or a ``postgresql://`` URL), else
+    :func:`default_db_path`."""
+    return os.environ.get("ORBITWATCH_DB") or default_db_path()
 
 
 #: Rejects one load keeps with their raw text; the rest are counted only.
@@ -142,7 +161,7 @@ def _es_row(es: ElementSet, load_id: int) -> tuple:
     )
 
 
-def element_set_from_row(row: sqlite3.Row | tuple) -> ElementSet:
+def element_set_from_row(row: Sequence[Any]) -> ElementSet:
     """Rebuild an ElementSet from an ``element_sets`` row (columns as in _ES_COLUMNS)."""
     (norad, epoch_us, _iso, n, e, i, raan, argp, m, bstar, ndot, nddot, name, cospar,
      cls, eph, elset, rev) = tuple(row)[:18]
@@ -167,20 +186,30 @@ def _pause_before_commit() -> None:
 
 
 class CatalogStore:
-    """A catalog database file. Use as a context manager, or call :meth:`close`."""
+    """A catalog database: a SQLite file or a PostgreSQL server. Use as a context
+    manager, or call :meth:`close`. ``db`` is its :class:`~orbitwatch.database.Database`;
+    ``path`` names it in messages (a file path, or the URL without its password)."""
 
-    def __init__(self, path: str | Path | None = None, *, create: bool = True,
+    def __init__(self, path: DatabaseLocation | None = None, *, create: bool = True,
                  read_only: bool = False) -> None:
-        """Open the catalog at ``path`` (default: the user's). ``create=False``: an
-        InputError when there is no database there (a mistyped ``--db`` must not make an
-        empty one). ``read_only=True``: open it for reading only (works on read-only
-        files); nothing may be written through it."""
-        self.path = Path(path) if path is not None else default_db_path()
+        """Open the catalog at ``path``: a file path or a ``postgresql://`` URL (default:
+        ``$ORBITWATCH_DB``, else the user's file). ``create=False``: an InputError when
+        there is no database file there (a mistyped ``--db`` must not make an empty one).
+        ``read_only=True``: open a file for reading only (works on read-only files);
+        nothing may be written through it."""
+        location = default_db_location() if path is None else path
         self.read_only = read_only
+        self.db: Database
+        if is_server_url(location):
+            self.db = open_database(str(location))
+            self.path: Path | str = self.db.location
+            self._migrate()
+            return
+        self.path = Path(location)
         if (not create or read_only) and not self.path.is_file():
-            raise InputError(f"{self.path}: no catalog database there (check --db or "
-                             "ORBITWATCH_HOME, or load a catalog first: orbitwatch catalog "
-                             "load FILE)")
+            raise InputError(f"{self.path}: no catalog database there (check --db, "
+                             "ORBITWATCH_DB or ORBITWATCH_HOME, or load a catalog first: "
+                             "orbitwatch catalog load FILE)")
         if read_only:
             self._open_read_only()
             return
@@ -189,33 +218,39 @@ class CatalogStore:
         except OSError as err:
             raise StoreError(f"{self.path}: cannot create its folder ({err.strerror})")
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(_SCHEMA)
-            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                              (str(SCHEMA_VERSION),))
+            self.db = open_database(self.path)
+            self._migrate()
         except sqlite3.OperationalError as err:
             if "readonly" in str(err) or "read-only" in str(err):
-                self.conn.close()
+                self.db.close()
                 raise StoreError(f"{self.path}: the database is read-only; this command "
                                  "writes to it (reading commands work on read-only files)")
             raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
 
+    def _migrate(self) -> None:
+        migrate(self.db, "catalog", CATALOG_MIGRATIONS)
+
     def _open_read_only(self) -> None:
         try:
-            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                        isolation_level=None, timeout=30.0)
-            version = self.conn.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            self.db = open_database(self.path, read_only=True)
+            version = schema_version(self.db, "catalog")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: not an orbitwatch catalog database, or damaged "
                              f"({err})")
-        if version is None:
+        if version == 0:
             raise StoreError(f"{self.path}: not an orbitwatch catalog database")
+        if version > len(CATALOG_MIGRATIONS):
+            raise StoreError(f"{self.path}: made by a newer orbitwatch (catalog schema "
+                             f"version {version}); upgrade orbitwatch")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where downloaded and derived files for this catalog are kept: beside a
+        database file, else under ``$ORBITWATCH_HOME``."""
+        base = self.path.parent if isinstance(self.path, Path) else _home()
+        return base / "cache"
 
     def __enter__(self) -> CatalogStore:
         return self
@@ -224,31 +259,29 @@ class CatalogStore:
         self.close()
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
     # --- loading ------------------------------------------------------------------
     def _new_load(self, source: str, kind: str, fmt: str | None, sha256: str | None) -> int:
-        cur = self.conn.execute(
+        return self.db.insert_returning_id(
             "INSERT INTO loads (source, kind, format, sha256, loaded_utc, n_read, n_added, "
             "n_duplicate, n_rejected) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0)",
-            (source, kind, fmt, sha256, format_epoch(datetime.now(UTC))),
-        )
-        return int(cur.lastrowid)
+            (source, kind, fmt, sha256, format_epoch(datetime.now(UTC))), "load_id")
 
     def _store_rejects(self, load_id: int, rejects: Iterable[Reject]) -> None:
         """Keep the first MAX_REJECTS_PER_LOAD rejects of a load (the load's row counts
         them all), so that a file of junk cannot fill the disk."""
         rejects = list(rejects)[:MAX_REJECTS_PER_LOAD]
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO rejects (load_id, source, line_no, field, reason, raw_text, "
-            "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.executemany(
+            "INSERT INTO rejects (load_id, source, line_no, field, reason, raw_text, "
+            "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
             [(load_id, r.source, r.line_no, r.field, r.reason, r.raw,
               hashlib.sha1(f"{r.source}|{r.line_no}|{r.reason}|{r.raw}".encode()).hexdigest())
              for r in rejects],
         )
 
     def _finish_load(self, load_id: int, n_read: int, n_added: int, n_rejected: int) -> None:
-        self.conn.execute(
+        self.db.execute(
             "UPDATE loads SET n_read=?, n_added=?, n_duplicate=?, n_rejected=? WHERE load_id=?",
             (n_read, n_added, n_read - n_added, n_rejected, load_id),
         )
@@ -257,38 +290,28 @@ class CatalogStore:
         self, records: Iterable[ElementSet], rejects: Iterable[Reject] = (), *,
         source: str, fmt: str | None = None, sha256: str | None = None,
     ) -> LoadReport:
-        """Store element sets and rejects from one source, in one transaction."""
+        """Store element sets and rejects from one source, in one transaction (through
+        COPY on PostgreSQL)."""
         records = list(records)
         rejects = list(rejects)
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self.db.transaction():
             load_id = self._new_load(source, "elements", fmt, sha256)
-            before = self.conn.total_changes
             # only an element set already stored is skipped; any other constraint
             # failure (a NULL where a value must be) stops the load instead of
             # dropping the record unseen
-            self.conn.executemany(
-                f"INSERT INTO element_sets ({', '.join(_ES_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_ES_COLUMNS))}) "
-                "ON CONFLICT (fingerprint) DO NOTHING",
-                (_es_row(es, load_id) for es in records),
-            )
-            n_added = self.conn.total_changes - before
+            n_added = self.db.insert_new_rows(
+                "element_sets", _ES_COLUMNS, (_es_row(es, load_id) for es in records),
+                unique=("fingerprint",))
             # Objects seen for the first time get a row with the element set's name.
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO objects (norad_cat_id, object_name, object_id) "
-                "VALUES (?, ?, ?)",
-                {es.norad_cat_id: (es.norad_cat_id, es.object_name, es.object_id)
-                 for es in records}.values(),
+            self.db.executemany(
+                "INSERT INTO objects (norad_cat_id, object_name, object_id) "
+                "VALUES (?, ?, ?) ON CONFLICT (norad_cat_id) DO NOTHING",
+                list({es.norad_cat_id: (es.norad_cat_id, es.object_name, es.object_id)
+                      for es in records}.values()),
             )
             self._store_rejects(load_id, rejects)
             self._finish_load(load_id, len(records), n_added, len(rejects))
             _pause_before_commit()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return LoadReport(load_id, source, len(records), n_added, len(records) - n_added,
                           len(rejects), tuple(rejects[:20]))
 
@@ -303,11 +326,9 @@ class CatalogStore:
         def iso(d: date | None) -> str | None:
             return d.isoformat() if d else None
 
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self.db.transaction():
             load_id = self._new_load(source, "satcat", "csv", sha256)
-            before = self.conn.total_changes
-            self.conn.executemany(
+            n_added = self.db.executemany(
                 "INSERT INTO objects (norad_cat_id, object_name, object_id, object_type, owner, "
                 "launch_date, decay_date, rcs_m2, apogee_km, perigee_km, satcat_load_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(norad_cat_id) DO UPDATE SET "
@@ -320,21 +341,15 @@ class CatalogStore:
                   iso(r.launch_date), iso(r.decay_date), r.rcs_m2, r.apogee_km, r.perigee_km,
                   load_id) for r in records],
             )
-            n_added = self.conn.total_changes - before
             self._store_rejects(load_id, rejects)
             self._finish_load(load_id, len(records), n_added, len(rejects))
             _pause_before_commit()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return LoadReport(load_id, source, len(records), n_added, len(records) - n_added,
                           len(rejects), tuple(rejects[:20]))
 
     # --- reading ------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        q = self.conn.execute
+        q = self.db.execute
         return {
             "objects": q("SELECT COUNT(*) FROM objects").fetchone()[0],
             "element_sets": q("SELECT COUNT(*) FROM element_sets").fetchone()[0],
@@ -344,7 +359,7 @@ class CatalogStore:
 
     def history(self, norad_cat_id: int) -> list[ElementSet]:
         """Every element set of one object, oldest epoch first."""
-        rows = self.conn.execute(
+        rows = self.db.execute(
             f"SELECT {', '.join(_ES_COLUMNS[:18])} FROM element_sets WHERE norad_cat_id=? "
             "ORDER BY epoch_us", (norad_cat_id,),
         )
@@ -356,7 +371,7 @@ class CatalogStore:
         out: dict[int, ElementSet] = {}
         for k in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
             chunk = wanted[k:k + 900]
-            rows = self.conn.execute(
+            rows = self.db.execute(
                 f"SELECT element_set_id, {', '.join(_ES_COLUMNS[:18])} FROM element_sets "
                 f"WHERE element_set_id IN ({', '.join('?' * len(chunk))})", chunk)
             out.update({r[0]: element_set_from_row(r[1:]) for r in rows})
@@ -369,7 +384,7 @@ class CatalogStore:
         out: dict[int, dict] = {}
         for k in range(0, len(wanted), 900):
             chunk = wanted[k:k + 900]
-            rows = self.conn.execute(
+            rows = self.db.execute(
                 "SELECT norad_cat_id, object_type, owner, rcs_m2, perigee_km, launch_date "
                 f"FROM objects WHERE norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)
             out.update({r[0]: {"object_type": r[1], "owner": r[2], "rcs_m2": r[3],
@@ -384,7 +399,7 @@ class CatalogStore:
         in catalog-number order, with the latest element set's epoch."""
         where, params = [], []
         if text:
-            clause = "(o.object_name LIKE ? ESCAPE '\\' OR o.object_id = ?"
+            clause = "(UPPER(o.object_name) LIKE UPPER(?) ESCAPE '\\' OR o.object_id = ?"
             params += ["%" + text.replace("%", "\\%").replace("_", "\\_") + "%",
                        text.upper()]
             if text.isascii() and text.isdigit():  # '²' is a digit to isdigit
@@ -398,9 +413,9 @@ class CatalogStore:
             where.append("o.object_type = ?")
             params.append(object_type.upper())
         sql_where = f"WHERE {' AND '.join(where)}" if where else ""
-        total = self.conn.execute(f"SELECT COUNT(*) FROM objects o {sql_where}",
+        total = self.db.execute(f"SELECT COUNT(*) FROM objects o {sql_where}",
                                   params).fetchone()[0]
-        cur = self.conn.execute(
+        cur = self.db.execute(
             "SELECT o.norad_cat_id, o.object_name, o.object_id, o.object_type, o.owner, "
             "o.launch_date, o.decay_date, o.apogee_km, o.perigee_km, "
             "(SELECT MAX(epoch_utc) FROM element_sets e WHERE e.norad_cat_id = o.norad_cat_id)"
@@ -410,35 +425,25 @@ class CatalogStore:
                 "LAUNCH_DATE", "DECAY_DATE", "APOGEE_KM", "PERIGEE_KM", "LATEST_EPOCH_UTC")
         return total, [dict(zip(keys, r, strict=True)) for r in cur]
 
-    def _has_table(self, name: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
-                                 (name,)).fetchone() is not None
-
     def store_radii(self, radii: dict[int, tuple[float, str]], table_file: str) -> int:
         """Replace the stored radius table with ``radii`` (catalog number -> (metres,
         source)) in one transaction; returns how many were stored."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.conn.execute("DELETE FROM hard_body_radii")
-            self.conn.executemany(
+        with self.db.transaction():
+            self.db.execute("DELETE FROM hard_body_radii")
+            self.db.executemany(
                 "INSERT INTO hard_body_radii VALUES (?, ?, ?, ?)",
                 [(k, m, src, table_file) for k, (m, src) in radii.items()])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return len(radii)
 
     def stored_radii(self, norad_cat_ids: Iterable[int]) -> dict[int, tuple[float, str]]:
         """The stored table's radii (m) and sources of these objects (absent: not in it)."""
         wanted = sorted({int(i) for i in norad_cat_ids})
         out: dict[int, tuple[float, str]] = {}
-        if not self._has_table("hard_body_radii"):  # a read-only file from before it
+        if not self.db.has_table("hard_body_radii"):  # a read-only file from before it
             return out
         for k in range(0, len(wanted), 900):
             chunk = wanted[k:k + 900]
-            rows = self.conn.execute(
+            rows = self.db.execute(
                 "SELECT norad_cat_id, hbr_m, source, table_file FROM hard_body_radii "
                 f"WHERE norad_cat_id IN ({', '.join('?' * len(chunk))})", chunk)
             out.update({r[0]: (r[1], f"{r[2]} (stored table {Path(r[3]).name})")
@@ -447,49 +452,43 @@ class CatalogStore:
 
     def newest_epoch_us(self) -> int | None:
         """The newest element-set epoch stored (UTC us), None for an empty catalog."""
-        us = self.conn.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
+        us = self.db.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]
         return None if us is None else int(us)
 
     def newest_epoch_per_load(self) -> list[int]:
         """Per element-set load, the newest epoch it brought (UTC us)."""
-        return [int(r[0]) for r in self.conn.execute(
+        return [int(r[0]) for r in self.db.execute(
             "SELECT MAX(epoch_us) FROM element_sets GROUP BY load_id") if r[0] is not None]
 
     def latest_load_id(self) -> int | None:
         """The newest load's id: changes whenever anything is loaded (for caches)."""
-        return self.conn.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
+        return self.db.execute("SELECT MAX(load_id) FROM loads").fetchone()[0]
 
     def radii_marker(self) -> tuple[int, float]:
         """Changes whenever the stored radius table does (for caches)."""
-        if not self._has_table("hard_body_radii"):
+        if not self.db.has_table("hard_body_radii"):
             return 0, 0.0
-        row = self.conn.execute("SELECT COUNT(*), TOTAL(hbr_m) FROM hard_body_radii"
+        row = self.db.execute("SELECT COUNT(*), COALESCE(SUM(hbr_m), 0.0) FROM hard_body_radii"
                                 ).fetchone()
         return int(row[0]), float(row[1])
 
     def purge_rejects(self) -> int:
         """Delete every stored reject (the loads keep their counts) and give the space
         back to the file system; returns how many were deleted."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            n = self.conn.execute("DELETE FROM rejects").rowcount
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("VACUUM")
+        with self.db.transaction():
+            n = self.db.execute("DELETE FROM rejects").rowcount
+        self.db.compact()
         return n
 
     def rejects(self, limit: int = 100) -> list[Reject]:
-        rows = self.conn.execute(
+        rows = self.db.execute(
             "SELECT source, line_no, field, reason, raw_text FROM rejects "
             "ORDER BY reject_id DESC LIMIT ?", (limit,),
         )
         return [Reject(*r) for r in rows]
 
     def loads(self, limit: int = 20) -> list[dict]:
-        cur = self.conn.execute(
+        cur = self.db.execute(
             "SELECT load_id, source, kind, loaded_utc, n_read, n_added, n_duplicate, n_rejected "
             "FROM loads ORDER BY load_id DESC LIMIT ?", (limit,),
         )

@@ -22,6 +22,7 @@ from orbitwatch.cli.common import (
     warn_if_stale,
 )
 from orbitwatch.cli.output import render
+from orbitwatch.database import DatabaseLocation
 from orbitwatch.errors import InputError
 from orbitwatch.formats.elements import ElementSet
 from orbitwatch.propagation import EarthOrientation
@@ -36,7 +37,7 @@ eop_option = click.option("--eop", type=click.Path(path_type=Path, exists=True, 
                           default=None, help="IERS finals file for UT1-UTC.")
 
 
-def select_elements(db: Path | None, start, ids: str | None, name_pattern: str | None,
+def select_elements(db: DatabaseLocation | None, start, ids: str | None, name_pattern: str | None,
                     *, required: bool = True) -> list[ElementSet]:
     """The snapshot's element sets at ``start``, restricted to catalog numbers and/or a
     name pattern (app.selection)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -17,10 +16,13 @@ from orbitwatch.app.inputs import parse_ids, parse_time
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
+from orbitwatch.database import DatabaseLocation, is_server_url
+from orbitwatch.database.connection import driver_errors
 from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError, StoreError
 from orbitwatch.reports.html import html_page
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
+DRIVER_ERRORS = driver_errors()
 
 
 def _fail(message: str, code: int) -> None:
@@ -39,14 +41,18 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(err), EXIT_BAD_INPUT)
         except OrbitwatchError as err:
             _fail(str(err), EXIT_FAILED)
-        except sqlite3.DatabaseError as err:  # a damaged file found mid-query
-            _fail(f"the catalog database cannot be read: {err} (damaged, or not an "
-                  "orbitwatch database; keep a copy and load the catalog into a new one)",
-                  EXIT_FAILED)
+        except DRIVER_ERRORS as err:  # a damaged file, or a server gone, found mid-query
+            _fail(f"the catalog database cannot be read: {_one_line(err)} (a damaged file "
+                  "or not an orbitwatch database: keep a copy and load the catalog into a "
+                  "new one; a server: check that it is still running)", EXIT_FAILED)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_FAILED)
 
     return wrapper
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _utc(value: str | None) -> datetime:
@@ -54,7 +60,7 @@ def _utc(value: str | None) -> datetime:
     return parse_time(value, "--at")
 
 
-def start_time(db: Path | None, value: str | None) -> datetime:
+def start_time(db: DatabaseLocation | None, value: str | None) -> datetime:
     """``--at`` when given; else now, or the catalog's own time when it is old (said on
     stderr), so that an old catalog is not propagated months without a word."""
     if value is not None:
@@ -74,7 +80,7 @@ def warn_if_stale(elements: list, at: datetime) -> None:
             click.echo(f"orbitwatch: warning: {warning}", err=True)
 
 
-def open_catalog(db: Path | None) -> CatalogStore:
+def open_catalog(db: DatabaseLocation | None) -> CatalogStore:
     """The catalog for a command that reads it: it must exist (a mistyped --db is an
     error, not a new empty database); a read-only file is opened for reading."""
     try:
@@ -85,14 +91,28 @@ def open_catalog(db: Path | None) -> CatalogStore:
         return CatalogStore(db, read_only=True)
 
 
-def existing_catalog(db: Path | None) -> CatalogStore:
+def existing_catalog(db: DatabaseLocation | None) -> CatalogStore:
     """The catalog for a command that writes to an existing one (screen, serve)."""
     return CatalogStore(db, create=False)
 
 
-db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="Catalog database file [default: $ORBITWATCH_HOME/catalog.db or "
-                              "the user data directory].")
+class DatabaseParam(click.ParamType):
+    """A ``--db`` value: a SQLite file path, or a ``postgresql://`` URL kept as text."""
+
+    name = "FILE|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> DatabaseLocation:
+        if isinstance(value, Path) or is_server_url(value):
+            return value
+        return Path(value)
+
+
+db_option = click.option(
+    "--db", type=DatabaseParam(), default=None,
+    help="Catalog database: a file, or postgresql://USER:PASSWORD@HOST:PORT/DATABASE "
+         "[default: $ORBITWATCH_DB, else $ORBITWATCH_HOME/catalog.db or the user data "
+         "directory].")
 format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS),
                              default="table", show_default=True, help="Output format.")
 limit_option = click.option("--limit", type=click.IntRange(min=0), default=50,

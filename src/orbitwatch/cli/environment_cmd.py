@@ -249,7 +249,7 @@ def fetch_space_weather(db) -> None:
     """Fetch CelesTrak's space-weather file (observed and predicted F10.7 and Ap) next to
     the catalog, where `lifetime` and `compliance` find it (cached for two hours)."""
     with open_catalog(db) as store:
-        cache = store.path.parent / "cache"
+        cache = store.cache_dir
     got = CelesTrakClient(cache).space_weather()
     path = cache / SPACE_WEATHER_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,10 +17,11 @@ import click
 
 from orbitwatch._version import __version__
 from orbitwatch.app.propagation import OUTPUT_FRAMES, state_rows, throughput_summary
-from orbitwatch.catalog import CatalogStore, default_db_path, load_text, take_snapshot
+from orbitwatch.catalog import CatalogStore, load_text, take_snapshot
 from orbitwatch.catalog.info import catalog_info
 from orbitwatch.catalog.ingest import parse_paths, store_parsed
 from orbitwatch.catalog.sources import CelesTrakClient, SpaceTrackClient
+from orbitwatch.catalog.store import default_db_location
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
 from orbitwatch.cli.behaviour_cmd import manoeuvres_cmd, proximity_cmd
@@ -42,6 +43,7 @@ from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
 from orbitwatch.core.time import format_epoch, iso_ms
+from orbitwatch.database import DatabaseLocation, is_server_url, redact_url
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
 from orbitwatch.formats.satcat import write_satcat_csv
@@ -62,14 +64,15 @@ def _versions() -> str:
         lines[2] += " (C++ accelerated)" if accelerated else " (pure Python: slow)"
     except ImportError:
         pass
-    db = default_db_path()
-    if db.exists():
+    db = default_db_location()
+    if is_server_url(db) or Path(db).exists():
         with CatalogStore(db) as store:
             loads = store.loads(limit=1)
             newest_us = store.newest_epoch_us()
             newest = iso_ms(newest_us) if newest_us is not None else None
             counts = store.counts()
-        lines.append(f"catalog {db}: {counts['objects']} objects, {counts['element_sets']} "
+            where = store.path
+        lines.append(f"catalog {where}: {counts['objects']} objects, {counts['element_sets']} "
                      f"element sets, newest epoch {newest or '-'}, last load "
                      f"{loads[0]['loaded_utc'] + ' UTC' if loads else 'never'}")
     else:
@@ -104,7 +107,7 @@ def catalog() -> None:
 @click.option("--checksum", type=click.Choice(["verify", "ignore"]), default="verify",
               show_default=True, help="TLE checksum policy.")
 @handle_errors
-def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | None,
+def catalog_load(paths: tuple[Path, ...], db: DatabaseLocation | None, input_format: str | None,
                  checksum: str) -> None:
     """Load element sets (TLE/3LE/2LE, OMM JSON/CSV/XML/KVN) or SATCAT CSV files.
 
@@ -145,7 +148,7 @@ def catalog_load(paths: tuple[Path, ...], db: Path | None, input_format: str | N
 @db_option
 @click.option("--clear", is_flag=True, help="Forget the stored radius table.")
 @handle_errors
-def catalog_radii(table: Path | None, db: Path | None, clear: bool) -> None:
+def catalog_radii(table: Path | None, db: DatabaseLocation | None, clear: bool) -> None:
     """Store a hard-body radius table once (CARA's HBR estimates CSV: ObjectID, HBR,
     HBRSource); every report and the service then use it, no option needed."""
     if not table and not clear:
@@ -165,7 +168,7 @@ def catalog_radii(table: Path | None, db: Path | None, clear: bool) -> None:
                    "the database file.")
 @format_option
 @handle_errors
-def catalog_rejects(db: Path | None, limit: int, purge: bool, fmt: str) -> None:
+def catalog_rejects(db: DatabaseLocation | None, limit: int, purge: bool, fmt: str) -> None:
     """Records refused by earlier loads: file, line, field and reason (each load keeps
     its first 1,000 rejects and counts the rest)."""
     with (existing_catalog(db) if purge else open_catalog(db)) as store:
@@ -189,11 +192,11 @@ def catalog_rejects(db: Path | None, limit: int, purge: bool, fmt: str) -> None:
 @db_option
 @handle_errors
 def catalog_fetch(source: str, group: str | None, catnr: str | None, omm_format: str,
-                  with_satcat: bool, db: Path | None) -> None:
+                  with_satcat: bool, db: DatabaseLocation | None) -> None:
     """Fetch current element sets from CelesTrak or Space-Track and load them."""
     numbers = _parse_ids(catnr) if catnr else None
     with CatalogStore(db) as store:
-        cache = store.path.parent / "cache"
+        cache = store.cache_dir
         if source == "celestrak":
             client = CelesTrakClient(cache)
             answers = [client.gp(group=group, catnr=numbers, fmt=omm_format)]
@@ -217,7 +220,7 @@ def catalog_fetch(source: str, group: str | None, catnr: str | None, omm_format:
 @click.option("--at", default=None, help="Snapshot time, UTC ISO-8601 [default: now].")
 @format_option
 @handle_errors
-def catalog_info_cmd(db: Path | None, at: str | None, fmt: str) -> None:
+def catalog_info_cmd(db: DatabaseLocation | None, at: str | None, fmt: str) -> None:
     """Counts by type, owner and orbit regime, and the catalog's freshness."""
     when = _utc(at)
     with open_catalog(db) as store:
@@ -276,7 +279,8 @@ def catalog_synth(n_objects: int, seed: int, epoch: str, output: Path,
               default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @handle_errors
-def catalog_export(db: Path | None, at: str | None, out_format: str, output: Path) -> None:
+def catalog_export(db: DatabaseLocation | None, at: str | None, out_format: str,
+                   output: Path) -> None:
     """Write the latest element set of every stored object at a time (analyst and decayed
     objects included) as TLE (3LE) or OMM; what a format cannot hold is named."""
     with open_catalog(db) as store:
@@ -312,8 +316,8 @@ def catalog_export(db: Path | None, at: str | None, out_format: str, output: Pat
               default=None, help="IERS finals file for UT1-UTC and polar motion.")
 @format_option
 @handle_errors
-def propagate_cmd(db: Path | None, ids: str | None, start: str | None, step: float, count: int,
-                  frame: str, eop: Path | None, fmt: str) -> None:
+def propagate_cmd(db: DatabaseLocation | None, ids: str | None, start: str | None,
+                  step: float, count: int, frame: str, eop: Path | None, fmt: str) -> None:
     """Positions of chosen objects at chosen times (SGP4), or a whole-catalog summary."""
     t0 = start_time(db, start)
     times = time_grid(t0, step, count)
@@ -372,7 +376,7 @@ cli.add_command(screen_cmd)
               help="Run screening jobs on this Dask scheduler (tcp://HOST:8786) "
                    "[env: ORBITWATCH_DASK].")
 @handle_errors
-def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
+def serve_cmd(db: DatabaseLocation | None, host: str, port: int, workers: int | None,
               token: str | None, allowed_hosts: tuple[str, ...],
               space_weather: Path | None, dask_address: str | None) -> None:
     """HTTP API (OpenAPI at /docs) and web UI over the catalog database."""
@@ -398,11 +402,12 @@ def serve_cmd(db: Path | None, host: str, port: int, workers: int | None,
                    "machines; starting work needs the token", err=True)
     with existing_catalog(db):  # a mistyped --db must not serve a new empty database
         pass
-    app = create_app(db or default_db_path(), workers=workers, token=token,
+    location = db or default_db_location()
+    app = create_app(location, workers=workers, token=token,
                      allowed_hosts=tuple(hosts), space_weather=space_weather,
                      dask_address=dask_address)
-    click.echo(f"orbitwatch: serving {db or default_db_path()} on http://{host}:{port}/",
-               err=True)
+    shown = redact_url(location) if is_server_url(location) else location
+    click.echo(f"orbitwatch: serving {shown} on http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -18,19 +18,20 @@ def coordination_rows(risk: RunRisk, where: EventFilter | None = None,
     Objects without a SATCAT owner count as "unknown"; WORST lists the ``worst``
     largest-Pc events of the pair."""
     cond, args = (where or EventFilter()).sql()
-    groups = risk.conn.execute(
-        f"SELECT owner_a, owner_b, COUNT(*), SUM(pc >= ?), SUM(pc >= ? AND pc < ?),"
-        f" SUM(pc < ?), MAX(pc), MAX(max_prob), MIN(range_km) FROM {risk.table}"
-        f" WHERE 1{cond} GROUP BY owner_a, owner_b",
+    groups = risk.db.execute(
+        f"SELECT owner_a, owner_b, COUNT(*), {_count('pc >= ?')},"
+        f" {_count('pc >= ? AND pc < ?')}, {_count('pc < ?')}, MAX(pc), MAX(max_prob),"
+        f" MIN(range_km) FROM {risk.table} WHERE TRUE{cond} GROUP BY owner_a, owner_b",
         (RED, YELLOW, RED, YELLOW, *args)).fetchall()
     top: dict[tuple[str, str], list[str]] = {}
     for a, b, *_ in groups:  # the index on (owner_a, owner_b, pc) gives each pair's worst
         top[(a, b)] = [
             f"{iso_ms(tca_us)} {n1}-{n2} Pc {_e(pc)} range {range_km * 1000:.0f} m"
-            for tca_us, n1, n2, pc, range_km in risk.conn.execute(
+            for tca_us, n1, n2, pc, range_km in risk.db.execute(
                 f"SELECT tca_us, norad_cat_id_1, norad_cat_id_2, pc, range_km FROM "
                 f"{risk.table} WHERE owner_a = ? AND owner_b = ?{cond} "
-                f"ORDER BY pc DESC, event LIMIT ?", (a, b, *args, worst))]
+                f"ORDER BY {risk.db.nulls_last('pc', True)}, event LIMIT ?",
+                (a, b, *args, worst))]
     out = [{"OWNER_A": a, "OWNER_B": b, "SAME_OWNER": a == b, "EVENTS": n,
             "RED": red or 0, "YELLOW": yellow or 0, "GREEN": green or 0,
             "MAX_PC": stored_float(max_pc), "MAX_MAX_PROB": stored_float(max_prob),
@@ -38,6 +39,11 @@ def coordination_rows(risk: RunRisk, where: EventFilter | None = None,
            for a, b, n, red, yellow, green, max_pc, max_prob, min_range in groups]
     out.sort(key=lambda r: (-r["RED"], -r["YELLOW"], -r["EVENTS"], r["OWNER_A"], r["OWNER_B"]))
     return out
+
+
+def _count(condition: str) -> str:
+    """SQL counting the rows where ``condition`` holds."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _e(pc: float | None) -> str:

@@ -5,7 +5,7 @@ The Pc of each event depends on the run alone (both states at TCA and the object
 are stored with it) and on the hard-body radius table; the risk is stored with the
 radius table's marker and computed again only when that table changes. A read-only
 catalog, or a radius table given for one call, gets the risk computed into this
-connection's TEMP schema instead: the same tables, the same queries.
+connection's temporary schema instead: the same tables, the same queries.
 
 Tables: ``run_risk_runs`` (one row per run whose risk is stored), ``run_risk_<run id>``
 (one row per report row: an event, or the events of a docked stack at one TCA grouped,
@@ -14,7 +14,6 @@ numbered ``event`` from 1 in TCA order).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from orbitwatch.catalog.store import CatalogStore
+from orbitwatch.database import Database
 from orbitwatch.errors import InputError, NotFoundError
 from orbitwatch.reports.conjunctions import (
     ConjunctionReport,
@@ -60,6 +60,9 @@ CREATE TABLE {t} (
     doubtful INTEGER NOT NULL,
     stack TEXT, grouped_events INTEGER NOT NULL
 )"""
+_RISK_COLUMNS = ("event", "conjunction_rowid", "norad_cat_id_1", "norad_cat_id_2", "owner_a",
+                 "owner_b", "tca_us", "range_km", "speed_km_s", "pc", "pc_max", "max_prob",
+                 "dilution_km", "hbr_m", "doubtful", "stack", "grouped_events")
 _RISK_INDEXES = ("pc", "max_prob", "range_km", "speed_km_s", "norad_cat_id_1",
                  "norad_cat_id_2", "owner_a, owner_b, pc, max_prob, range_km")
 
@@ -126,15 +129,16 @@ class RunRisk:
 
     store: CatalogStore
     run_id: int
-    schema: str  # "main": stored with the run; "temp": this connection only
+    schema: str  # the database's main schema: stored with the run; its temporary
+    #              schema: this connection only
     provenance: dict[str, Any]
     radii: dict[int, Radius] | None  # the radius table given for this call, if any
     skipped: int
     computed: bool = False  # computed by this call (not read)
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        return self.store.conn
+    def db(self) -> Database:
+        return self.store.db
 
     @property
     def table(self) -> str:
@@ -150,25 +154,24 @@ class RunRisk:
         column, largest_first = SORT_COLUMNS[sort]
         desc = largest_first if desc is None else desc
         cond, args = (where or EventFilter()).sql()
-        # NaN (stored NULL) last either way; written so that SQLite walks the index
-        order = f"{column} {'DESC' if desc else 'NULLS LAST'}, range_km, event"
-        return f"FROM {self.table} WHERE 1{cond}", f"ORDER BY {order}", args
+        order = f"{self.db.nulls_last(column, desc)}, range_km, event"  # NaN is NULL
+        return f"FROM {self.table} WHERE TRUE{cond}", f"ORDER BY {order}", args
 
     def page(self, *, sort: str = "tca", desc: bool | None = None,
              where: EventFilter | None = None, limit: int | None = None,
              offset: int = 0) -> Page:
         """Rows ``offset`` to ``offset + limit`` (None: all) in ``sort`` order."""
         rows, order, args = self._ordered(sort, desc, where)
-        total = self.conn.execute(f"SELECT COUNT(*) {rows}", args).fetchone()[0]
-        events = [r[0] for r in self.conn.execute(
+        total = self.db.execute(f"SELECT COUNT(*) {rows}", args).fetchone()[0]
+        events = [r[0] for r in self.db.execute(
             f"SELECT event {rows} {order} LIMIT ? OFFSET ?",
-            (*args, -1 if limit is None else limit, offset))]
+            (*args, self.db.no_limit if limit is None else limit, offset))]
         return Page(total, self._build(events, with_states=False)[0])
 
     def _events(self, sort: str, desc: bool | None, where: EventFilter | None) -> list[int]:
         """Every event number that passes the filter, in ``sort`` order."""
         rows, order, args = self._ordered(sort, desc, where)
-        return [r[0] for r in self.conn.execute(f"SELECT event {rows} {order}", args)]
+        return [r[0] for r in self.db.execute(f"SELECT event {rows} {order}", args)]
 
     def pieces(self, *, sort: str = "tca", desc: bool | None = None,
                where: EventFilter | None = None, size: int = 5000,
@@ -199,7 +202,7 @@ class RunRisk:
         return self._build(events)[1]
 
     def count(self) -> int:
-        return self.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
+        return self.db.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
 
     def _details(self, events: list[int]) -> dict[int, dict[str, Any]]:
         """Per event number: the risk row, the stored event and both objects as
@@ -214,13 +217,14 @@ class RunRisk:
         names = [*risk_cols, *event_cols, *(f"{c}_1o" for c in _OBJECT_FIELDS),
                  *(f"{c}_2o" for c in _OBJECT_FIELDS)]
         out: dict[int, dict[str, Any]] = {}
+        main = self.db.main_schema
         for start in range(0, len(events), 500):
             part = events[start:start + 500]
-            for r in self.conn.execute(
+            for r in self.db.execute(
                     f"SELECT {select} FROM {self.table} r"
-                    " JOIN main.conjunctions c ON c.rowid = r.conjunction_rowid"
-                    " JOIN main.run_objects o1 ON o1.run_id = c.run_id AND o1.idx = c.idx_1"
-                    " JOIN main.run_objects o2 ON o2.run_id = c.run_id AND o2.idx = c.idx_2"
+                    f" JOIN {main}.conjunctions c ON c.rowid = r.conjunction_rowid"
+                    f" JOIN {main}.run_objects o1 ON o1.run_id = c.run_id AND o1.idx = c.idx_1"
+                    f" JOIN {main}.run_objects o2 ON o2.run_id = c.run_id AND o2.idx = c.idx_2"
                     f" WHERE r.event IN ({', '.join('?' * len(part))})", part):
                 d = dict(zip(names, r, strict=True))
                 out[d["event"]] = d
@@ -286,14 +290,15 @@ def conjunctions_by_owner(store: CatalogStore, run_id: int,
                           ) -> dict[str, tuple[int, int]] | None:
     """Per SATCAT owner: (report rows its objects are in, red ones) of a run's stored
     risk; None when the run's risk is not stored."""
-    table = risk_table("main", run_id)
-    try:
-        rows = store.conn.execute(
-            f"SELECT owner, COUNT(*), SUM(red) FROM (SELECT owner_a owner, pc >= ? red FROM "
-            f"{table} UNION ALL SELECT owner_b, pc >= ? FROM {table} WHERE owner_b != "
-            "owner_a) GROUP BY owner", (RED, RED)).fetchall()
-    except sqlite3.OperationalError:  # stored by a version without stored risk
+    db = store.db
+    if f"run_risk_{int(run_id)}" not in db.table_names():  # stored without its risk
         return None
+    table = risk_table(db.main_schema, run_id)
+    red = "CASE WHEN pc >= ? THEN 1 ELSE 0 END"
+    rows = db.execute(
+        f"SELECT owner, COUNT(*), SUM(red) FROM (SELECT owner_a owner, {red} red FROM "
+        f"{table} UNION ALL SELECT owner_b, {red} FROM {table} WHERE owner_b != "
+        "owner_a) AS sides GROUP BY owner", (RED, RED)).fetchall()
     return {owner: (int(n), int(red or 0)) for owner, n, red in rows}
 
 
@@ -313,20 +318,21 @@ def open_run_risk(store: CatalogStore, run_id: int, *,
     if radii is None:
         skipped = _stored(store, run_id, marker)
         if skipped is not None:
-            return RunRisk(store, run_id, "main", provenance, None, skipped)
-    schema = "temp" if radii is not None or store.read_only else "main"
+            return RunRisk(store, run_id, store.db.main_schema, provenance, None, skipped)
+    own = radii is not None or store.read_only
+    schema = store.db.temp_schema if own else store.db.main_schema
     skipped = _compute(store, run_id, schema, marker, radii, progress)
     return RunRisk(store, run_id, schema, provenance, radii, skipped, computed=True)
 
 
 def _stored(store: CatalogStore, run_id: int, marker: str) -> int | None:
     """``skipped`` of a run's risk stored for this radius table; None when not stored."""
-    try:
-        row = store.conn.execute(
-            "SELECT skipped FROM main.run_risk_runs WHERE run_id = ? AND radii_marker = ?",
-            (run_id, marker)).fetchone()
-    except sqlite3.OperationalError:  # a catalog from before stored risk
+    db = store.db
+    if "run_risk_runs" not in db.table_names():  # a catalog from before stored risk
         return None
+    row = db.execute(
+        f"SELECT skipped FROM {db.main_schema}.run_risk_runs WHERE run_id = ? AND "
+        "radii_marker = ?", (run_id, marker)).fetchone()
     return None if row is None else row[0]
 
 
@@ -362,24 +368,20 @@ def _compute(store: CatalogStore, run_id: int, schema: str, marker: str,
         nullable(cols.max_prob), nullable(cols.dilution_km), cols.hbr_m.tolist(),
         cols.doubtful.astype(int).tolist(), cols.stack, cols.grouped_events.tolist(),
         strict=True)
-    conn = store.conn
+    db = store.db
     table = risk_table(schema, run_id)
-    try:
-        conn.execute("BEGIN IMMEDIATE" if schema == "main" else "BEGIN")
-        conn.execute(_RUNS_TABLE.format(s=schema))
-        conn.execute(f"DELETE FROM {schema}.run_risk_runs WHERE run_id = ?", (run_id,))
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
-        conn.execute(_RISK_TABLE.format(t=table))
-        conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * 17)})", rows)
+    with db.transaction():
+        db.execute(db.ddl(_RUNS_TABLE.format(s=schema)))
+        db.execute(f"DELETE FROM {schema}.run_risk_runs WHERE run_id = ?", (run_id,))
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute(db.ddl(_RISK_TABLE.format(t=table)))
+        db.copy_rows(table, _RISK_COLUMNS, rows)
         for k, columns in enumerate(_RISK_INDEXES):
-            conn.execute(f"CREATE INDEX {table}_{k} ON run_risk_{int(run_id)}({columns})")
-        conn.execute(f"INSERT INTO {schema}.run_risk_runs VALUES (?, ?, ?, ?, ?)",
-                     (run_id, marker, datetime.now(UTC).isoformat(timespec="seconds"),
-                      len(ev), cols.skipped))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    # statistics, so that SQLite takes the object indexes for an object's events
-    conn.execute(f"ANALYZE {table}")
+            db.create_index(f"run_risk_{int(run_id)}_{k}", schema,
+                            f"run_risk_{int(run_id)}", columns)
+        db.execute(f"INSERT INTO {schema}.run_risk_runs VALUES (?, ?, ?, ?, ?)",
+                   (run_id, marker, datetime.now(UTC).isoformat(timespec="seconds"),
+                    len(ev), cols.skipped))
+    # statistics, so that the planner takes the object indexes for an object's events
+    db.execute(f"ANALYZE {table}")
     return cols.skipped

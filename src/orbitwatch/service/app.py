@@ -22,6 +22,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from orbitwatch._version import __version__
 from orbitwatch.catalog import CatalogStore
 from orbitwatch.core.time import iso_ms
+from orbitwatch.database import DatabaseLocation
 from orbitwatch.errors import BusyError, InputError, NotFoundError, OrbitwatchError
 from orbitwatch.service.api_access import router as access_router
 from orbitwatch.service.api_behaviour import router as behaviour_router
@@ -40,7 +41,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def create_app(db_path: Path, *, workers: int | None = None, token: str | None = None,
+def create_app(db_path: DatabaseLocation, *, workers: int | None = None, token: str | None = None,
                allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS,
                max_waiting_jobs: int = 4, space_weather: Path | None = None,
                dask_address: str | None = None) -> FastAPI:
@@ -103,7 +104,7 @@ def create_app(db_path: Path, *, workers: int | None = None, token: str | None =
         with CatalogStore(db_path) as store:
             counts = store.counts()
             newest = store.newest_epoch_us()
-        return {"software": f"orbitwatch {__version__}", "database": str(db_path), **counts,
+        return {"software": f"orbitwatch {__version__}", "database": str(store.path), **counts,
                 "newest_epoch_utc": iso_ms(newest) if newest is not None else None}
 
     app.include_router(catalog_router, prefix="/api")

@@ -6,8 +6,8 @@ restarted lists the jobs of the one before, and runs again those it had queued o
 running (their requests are stored with them), under the same job ids.
 
 The screening itself runs in worker processes (screening.engine), so a job thread
-only waits; readers of the database keep going meanwhile (SQLite in WAL mode: the run
-is written in one transaction at the end). The workflow is the CLI's
+only waits; readers of the database keep going meanwhile (SQLite in WAL mode, or
+PostgreSQL: the run is written in one transaction at the end). The workflow is the CLI's
 (app.screening.run_screening).
 """
 
@@ -17,11 +17,12 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from orbitwatch.app.screening import ScreeningRequest, run_screening
 from orbitwatch.catalog import CatalogStore
+from orbitwatch.database import DatabaseLocation
+from orbitwatch.database.migrations import migrate
 from orbitwatch.errors import BusyError, OrbitwatchError
 
 
@@ -57,7 +58,7 @@ PROGRESS_STEP = 0.1
 class JobManager:
     """Screening jobs of one service; at most ``max_running`` at a time."""
 
-    def __init__(self, db_path: Path, max_running: int = 1, workers: int | None = None,
+    def __init__(self, db_path: DatabaseLocation, max_running: int = 1, workers: int | None = None,
                  max_waiting: int = 4, dask_address: str | None = None):
         self.db_path = db_path
         self.workers = workers
@@ -67,12 +68,12 @@ class JobManager:
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(max_running)
         with CatalogStore(db_path) as store:
-            store.conn.execute(_SCHEMA)
+            migrate(store.db, "jobs", (lambda db: db.script(_SCHEMA),))
 
     def resume(self) -> list[int]:
         """Run again the jobs a previous service left queued or running; their ids."""
         with CatalogStore(self.db_path) as store:
-            rows = store.conn.execute(
+            rows = store.db.execute(
                 "SELECT job_id, request_json, description_json FROM service_jobs WHERE state "
                 "IN ('queued', 'running') ORDER BY job_id").fetchall()
         for job_id, request_json, description in rows:
@@ -96,12 +97,12 @@ class JobManager:
                                 f"is {self.max_waiting}); try again when one has ended")
             description = request.describe()
             with CatalogStore(self.db_path) as store:
-                cur = store.conn.execute(
+                job_id = store.db.insert_returning_id(
                     "INSERT INTO service_jobs (created_utc, state, progress, request_json, "
                     "description_json) VALUES (?, 'queued', 0, ?, ?)",
                     (datetime.now(UTC).isoformat(timespec="seconds"),
-                     json.dumps(request.to_record()), json.dumps(description)))
-                job = Job(int(cur.lastrowid), description)
+                     json.dumps(request.to_record()), json.dumps(description)), "job_id")
+                job = Job(job_id, description)
             self._jobs[job.job_id] = job
         threading.Thread(target=self._run, args=(job, request), daemon=True).start()
         return job
@@ -117,7 +118,7 @@ class JobManager:
     def _stored(self, job_id: int | None = None) -> list[Job]:
         """Jobs of earlier services, from the database (the one ``job_id``, or all)."""
         with CatalogStore(self.db_path) as store:
-            rows = store.conn.execute(
+            rows = store.db.execute(
                 "SELECT job_id, description_json, state, progress, run_id, error FROM "
                 "service_jobs" + ("" if job_id is None else " WHERE job_id = ?"),
                 () if job_id is None else (job_id,)).fetchall()
@@ -143,7 +144,7 @@ class JobManager:
 
     def _save(self, job: Job) -> None:
         with CatalogStore(self.db_path) as store:
-            store.conn.execute(
+            store.db.execute(
                 "UPDATE service_jobs SET state = ?, progress = ?, run_id = ?, error = ? "
                 "WHERE job_id = ?", (job.state, job.progress, job.run_id, job.error,
                                      job.job_id))

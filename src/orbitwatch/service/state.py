@@ -17,6 +17,7 @@ from fastapi import Request
 from orbitwatch.app.environment import Environment, environment_at, space_weather_path
 from orbitwatch.app.geometry import CatalogAtTime
 from orbitwatch.catalog import CatalogStore, take_snapshot
+from orbitwatch.database import DatabaseLocation
 from orbitwatch.reports.run_risk import RunRisk, open_run_risk
 from orbitwatch.service.jobs import JobManager
 
@@ -26,7 +27,7 @@ MAX_ELEMENT_AGE_DAYS = 3650.0
 
 @dataclass
 class ServiceState:
-    db_path: Path
+    db_path: DatabaseLocation
     jobs: JobManager
     space_weather: Path | None = None  # else the copy fetched next to the catalog
     reports_computed: int = 0  # runs whose risk this service made ready (once per run)
