@@ -5,7 +5,7 @@ RUN useradd --create-home --uid 10001 orbitwatch
 WORKDIR /opt/orbitwatch
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-cache-dir ".[serve,dask,plots]"
+RUN pip install --no-cache-dir ".[serve,dask,postgres,plots]"
 USER orbitwatch
 ENV ORBITWATCH_HOME=/data
 VOLUME ["/data"]

@@ -26,3 +26,48 @@ def shared_data() -> Path:
 @pytest.fixture()
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "catalog.db"
+
+
+#: A PostgreSQL server and a role that may create databases (.ci/run makes both); each
+#: test that uses one gets a database of its own, dropped afterwards.
+PG_SERVER = os.environ.get("ORBITWATCH_TEST_PG",
+                           "postgresql://orbitwatch:orbitwatch@127.0.0.1:5432/postgres")
+
+
+def _pg_admin():
+    """A connection to the test server, or the reason there is none."""
+    try:
+        import psycopg
+    except ImportError:
+        return None, "psycopg is not installed (pip install -e '.[dev]')"
+    try:
+        return psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5), None
+    except psycopg.Error as err:
+        return None, (f"no PostgreSQL server for the tests at {PG_SERVER} "
+                      f"({' '.join(str(err).split())[:200]}); .ci/run starts one")
+
+
+@pytest.fixture()
+def pg_url():
+    """The URL of a new, empty PostgreSQL database (dropped after the test)."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    admin, reason = _pg_admin()
+    if admin is None:
+        pytest.skip(reason)
+    name = f"ow_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield urlunsplit(urlsplit(PG_SERVER)._replace(path=f"/{name}"))
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog_db(request, tmp_path: Path):
+    """A new catalog database of each kind: a SQLite file path, a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return tmp_path / "catalog.db"
+    return request.getfixturevalue("pg_url")

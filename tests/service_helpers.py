@@ -26,9 +26,12 @@ def cli_ok(*args: str) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def synthetic_db(folder: Path, objects: int = 1500) -> Path:
-    """A catalog database of a synthetic catalog with SATCAT types and owners."""
-    db, omm, sat = folder / "c.db", folder / "s.json", folder / "sat.csv"
+def synthetic_db(folder: Path, objects: int = 1500, db: str | Path | None = None,
+                 ) -> str | Path:
+    """A catalog database of a synthetic catalog with SATCAT types and owners: ``db`` (a
+    file or a PostgreSQL URL), by default a file in ``folder``."""
+    db = db if db is not None else folder / "c.db"
+    omm, sat = folder / "s.json", folder / "sat.csv"
     cli_ok("catalog", "synth", "--objects", str(objects), "-o", str(omm), "--satcat", str(sat))
     cli_ok("catalog", "load", str(omm), str(sat), "--db", str(db))
     return db
@@ -49,12 +52,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, workers: int = 1, token: str | None = None,
-                   space_weather: Path | None = None) -> Iterator[str]:
-    """``orbitwatch serve`` in a subprocess (with an API token when given); yields its
-    base URL, stops it after."""
+def running_server(db: str | Path, workers: int = 1, token: str | None = None,
+                   space_weather: Path | None = None, log_dir: Path | None = None,
+                   ) -> Iterator[str]:
+    """``orbitwatch serve`` in a subprocess (with an API token when given) on ``db`` (a
+    file or a PostgreSQL URL); yields its base URL, stops it after. Its log goes to
+    ``log_dir`` (default: the database file's folder)."""
     port = free_port()
-    log = (db.parent / f"serve-{port}.log").open("w")
+    log_dir = log_dir or Path(db).parent
+    log = (log_dir / f"serve-{port}.log").open("w")
     env = {**os.environ, **({"ORBITWATCH_TOKEN": token} if token else {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "orbitwatch", "serve", "--db", str(db), "--port", str(port),
@@ -72,7 +78,7 @@ def running_server(db: Path, workers: int = 1, token: str | None = None,
                 pass
             if proc.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"orbitwatch serve did not start: "
-                                   f"{(db.parent / f'serve-{port}.log').read_text()}")
+                                   f"{(log_dir / f'serve-{port}.log').read_text()}")
             time.sleep(0.2)
         yield url
     finally:

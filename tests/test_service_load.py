@@ -1,7 +1,7 @@
 """Many readers while a screening run writes: 50 concurrent clients on loopback against
-a real ``orbitwatch serve`` (uvicorn, SQLite in WAL mode, an API token required for
-work) during a screening job; no request may fail. Latency figures come from
-benchmarks/bench_serve_load.py, not here."""
+a real ``orbitwatch serve`` (uvicorn; SQLite in WAL mode, and a PostgreSQL server; an API
+token required for work) during a screening job; no request may fail. Latency figures
+come from benchmarks/bench_serve_load.py, not here."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from tests.service_helpers import cli_ok, running_server, synthetic_db
 pytestmark = pytest.mark.slow  # a real server under 50 clients for a whole screening job
 
 
-def test_fifty_readers_during_a_screening_run(tmp_path: Path):
-    db = synthetic_db(tmp_path)
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_fifty_readers_during_a_screening_run(tmp_path: Path, request, engine: str):
+    location = request.getfixturevalue("pg_url") if engine == "postgresql" else None
+    db = synthetic_db(tmp_path, db=location)
     # one stored run for the event reads
     cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.25",
            "--workers", "1")
-    with running_server(db, workers=1, token="load-test-token") as url:
+    with running_server(db, workers=1, token="load-test-token", log_dir=tmp_path) as url:
         body = {"at": "2026-01-01T06:00:00Z", "days": 0.5}
         assert httpx.post(f"{url}/api/runs", json=body).status_code == 401
         job = httpx.post(f"{url}/api/runs", json=body,

@@ -1,11 +1,11 @@
-"""The catalog database: history kept, identical reloads add nothing, rejects kept,
-a load is one transaction (a killed loader leaves the previous state), snapshots."""
+"""The catalog database, as a SQLite file and on a PostgreSQL server: history kept,
+identical reloads add nothing, rejects kept, a load is one transaction (a killed loader
+leaves the previous state), snapshots."""
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -24,10 +24,10 @@ def _elements(n: int, seed: int = 3):
     return [o.elements for o in synthesize(n, seed=seed, epoch=T0)]
 
 
-def test_history_kept_and_identical_reload_adds_nothing(db_path: Path) -> None:
+def test_history_kept_and_identical_reload_adds_nothing(catalog_db) -> None:
     first = _elements(50)
     later = [replace(es, epoch=es.epoch + timedelta(hours=6), mean_anomaly=10.0) for es in first]
-    with CatalogStore(db_path) as store:
+    with CatalogStore(catalog_db) as store:
         r1 = load_text(store, write_tle(first), source="a.tle")
         r2 = load_text(store, write_tle(first), source="a-again.tle")
         r3 = load_text(store, write_tle(later), source="b.tle")
@@ -38,11 +38,11 @@ def test_history_kept_and_identical_reload_adds_nothing(db_path: Path) -> None:
         assert hist[0] == first[0]
 
 
-def test_bad_records_stored_as_rejects_good_ones_loaded(db_path: Path) -> None:
+def test_bad_records_stored_as_rejects_good_ones_loaded(catalog_db) -> None:
     good = write_tle(_elements(3)).splitlines()
     bad_line2 = good[2][:30] + good[2][31:]  # a character lost: columns shift
     text = "\n".join([*good[:2], bad_line2, *good[3:]]) + "\n"
-    with CatalogStore(db_path) as store:
+    with CatalogStore(catalog_db) as store:
         report = load_text(store, text, source="some.tle")
         assert (report.n_added, report.n_rejected) == (2, 1)
         (rej,) = store.rejects()
@@ -50,14 +50,14 @@ def test_bad_records_stored_as_rejects_good_ones_loaded(db_path: Path) -> None:
         assert store.counts()["element_sets"] == 2
 
 
-def test_snapshot_picks_latest_epoch_before_time_and_filters(db_path: Path) -> None:
+def test_snapshot_picks_latest_epoch_before_time_and_filters(catalog_db) -> None:
     base = _elements(5)
     old = base[0]
     newer = replace(old, epoch=old.epoch + timedelta(days=1), mean_anomaly=99.0)
     future = replace(old, epoch=old.epoch + timedelta(days=10), mean_anomaly=1.0)
     analyst = replace(base[1], norad_cat_id=81_234)
     decayed = base[2]
-    with CatalogStore(db_path) as store:
+    with CatalogStore(catalog_db) as store:
         load_text(store, write_tle([*base, newer, future, analyst]), source="x.tle")
         satcat = [o.satcat for o in synthesize(5, seed=3, epoch=T0)]
         satcat[2] = replace(satcat[2], decay_date=(T0 - timedelta(days=3)).date())
@@ -76,8 +76,8 @@ def test_snapshot_picks_latest_epoch_before_time_and_filters(db_path: Path) -> N
         assert len(snap.satrecs()) == len(snap)
 
 
-def test_full_catalog_and_satcat_load(shared_data: Path, db_path: Path) -> None:
-    with CatalogStore(db_path) as store:
+def test_full_catalog_and_satcat_load(shared_data: Path, catalog_db) -> None:
+    with CatalogStore(catalog_db) as store:
         report = load_path(store, shared_data / "catalogs" / "spacetrack_full_2022-01-25.3le")
         assert (report.n_added, report.n_rejected) == (23_939, 0)
         load_path(store, shared_data / "satcat" / "celestrak_satcat_2025-03-06.csv")
@@ -86,8 +86,8 @@ def test_full_catalog_and_satcat_load(shared_data: Path, db_path: Path) -> None:
         assert "DEBRIS" in snap.object_type
 
 
-def test_killed_loader_leaves_previous_state(tmp_path: Path) -> None:
-    db = tmp_path / "catalog.db"
+def test_killed_loader_leaves_previous_state(tmp_path: Path, catalog_db) -> None:
+    db = catalog_db
     with CatalogStore(db) as store:
         load_text(store, write_tle(_elements(100, seed=1)), source="before.tle")
         before = store.counts()
@@ -102,14 +102,12 @@ def test_killed_loader_leaves_previous_state(tmp_path: Path) -> None:
     # blocks until the loader has written every row into its open transaction
     with fifo.open() as fh:
         assert int(fh.readline()) == proc.pid
-    with sqlite3.connect(db) as peek:  # another reader sees none of them yet
-        assert peek.execute("SELECT COUNT(*) FROM element_sets").fetchone()[0] == before[
-            "element_sets"]
+    with CatalogStore(db) as peek:  # another reader sees none of them yet
+        assert peek.counts() == before
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with CatalogStore(db) as store:
         assert store.counts() == before
-        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT COUNT(*) FROM loads").fetchone()[0] == 1
-    conn.close()
+        assert store.counts()["loads"] == 1
+        if store.db.dialect == "sqlite":
+            assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

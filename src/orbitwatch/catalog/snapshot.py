@@ -111,25 +111,29 @@ def take_snapshot(
     """
     at_us = datetime_to_us(at)
     params: list = [at_us]
-    age_clause = ""
-    if max_age_days is not None:
-        age_clause = "AND epoch_us >= ?"
-        params.append(at_us - int(max_age_days * 86_400e6))
     id_clause = ""
     if norad_cat_ids:
-        id_clause = f"AND norad_cat_id IN ({', '.join('?' * len(norad_cat_ids))})"
+        id_clause = f"AND o.norad_cat_id IN ({', '.join('?' * len(norad_cat_ids))})"
         params.extend(int(n) for n in norad_cat_ids)
+    age_clause = ""
+    if max_age_days is not None:
+        age_clause = "AND es.epoch_us >= ?"
+        params.append(at_us - int(max_age_days * 86_400e6))
     cols = ", ".join(f"es.{c}" for c in _ES_COLUMNS[:18])
+    # one index probe per object (element_sets_by_object) rather than ranking every
+    # stored set: the time grows with the objects, not with the history kept
+    # (1,000,000 sets: docs/benchmarks.md). Every object with a set has a row in objects.
     sql = f"""
-        WITH ranked AS (
-            SELECT element_set_id, ROW_NUMBER() OVER (
-                PARTITION BY norad_cat_id ORDER BY epoch_us DESC, element_set_id DESC) AS rank
-            FROM element_sets WHERE epoch_us <= ? {age_clause} {id_clause}
+        WITH latest AS MATERIALIZED (
+            SELECT (SELECT e.element_set_id FROM element_sets e
+                    WHERE e.norad_cat_id = o.norad_cat_id AND e.epoch_us <= ?
+                    ORDER BY e.epoch_us DESC, e.element_set_id DESC LIMIT 1) AS element_set_id
+            FROM objects o WHERE TRUE {id_clause}
         )
         SELECT {cols}, es.element_set_id, o.object_type, o.owner, o.decay_date, o.rcs_m2
-        FROM ranked JOIN element_sets es USING (element_set_id)
+        FROM latest JOIN element_sets es ON es.element_set_id = latest.element_set_id
         LEFT JOIN objects o ON o.norad_cat_id = es.norad_cat_id
-        WHERE ranked.rank = 1 ORDER BY es.norad_cat_id
+        WHERE TRUE {age_clause} ORDER BY es.norad_cat_id
     """
     at_date = at.date().isoformat()
     element_sets, ids, types, owners, rcs = [], [], [], [], []

@@ -222,7 +222,6 @@ class CatalogStore:
             self._migrate()
         except sqlite3.OperationalError as err:
             if "readonly" in str(err) or "read-only" in str(err):
-                self.db.close()
                 raise StoreError(f"{self.path}: the database is read-only; this command "
                                  "writes to it (reading commands work on read-only files)")
             raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
@@ -230,20 +229,31 @@ class CatalogStore:
             raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
 
     def _migrate(self) -> None:
-        migrate(self.db, "catalog", CATALOG_MIGRATIONS)
+        try:
+            migrate(self.db, "catalog", CATALOG_MIGRATIONS)
+        except BaseException:
+            self.db.close()  # a store that cannot be used keeps no connection open
+            raise
 
     def _open_read_only(self) -> None:
         try:
             self.db = open_database(self.path, read_only=True)
-            version = schema_version(self.db, "catalog")
         except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path}: cannot open the catalog database: {err}")
+        try:
+            version = schema_version(self.db, "catalog")
+            if version == 0:
+                raise StoreError(f"{self.path}: not an orbitwatch catalog database")
+            if version > len(CATALOG_MIGRATIONS):
+                raise StoreError(f"{self.path}: made by a newer orbitwatch (catalog schema "
+                                 f"version {version}); upgrade orbitwatch")
+        except sqlite3.DatabaseError as err:
+            self.db.close()
             raise StoreError(f"{self.path}: not an orbitwatch catalog database, or damaged "
                              f"({err})")
-        if version == 0:
-            raise StoreError(f"{self.path}: not an orbitwatch catalog database")
-        if version > len(CATALOG_MIGRATIONS):
-            raise StoreError(f"{self.path}: made by a newer orbitwatch (catalog schema "
-                             f"version {version}); upgrade orbitwatch")
+        except StoreError:
+            self.db.close()
+            raise
 
     @property
     def cache_dir(self) -> Path:
@@ -303,12 +313,10 @@ class CatalogStore:
                 "element_sets", _ES_COLUMNS, (_es_row(es, load_id) for es in records),
                 unique=("fingerprint",))
             # Objects seen for the first time get a row with the element set's name.
-            self.db.executemany(
-                "INSERT INTO objects (norad_cat_id, object_name, object_id) "
-                "VALUES (?, ?, ?) ON CONFLICT (norad_cat_id) DO NOTHING",
-                list({es.norad_cat_id: (es.norad_cat_id, es.object_name, es.object_id)
-                      for es in records}.values()),
-            )
+            self.db.insert_new_rows(
+                "objects", ("norad_cat_id", "object_name", "object_id"),
+                {es.norad_cat_id: (es.norad_cat_id, es.object_name, es.object_id)
+                 for es in records}.values(), unique=("norad_cat_id",))
             self._store_rejects(load_id, rejects)
             self._finish_load(load_id, len(records), n_added, len(rejects))
             _pause_before_commit()

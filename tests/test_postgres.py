@@ -1,0 +1,119 @@
+"""orbitwatch on a PostgreSQL server does what it does on a SQLite file: the same run,
+the same reports, byte for byte; the service's jobs kept in the server outlive the
+service; and a server that goes away mid-run ends the command with one line, leaving
+everything stored before intact."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from orbitwatch.catalog import CatalogStore
+from tests.conftest import PG_SERVER
+from tests.service_helpers import cli_ok, synthetic_db
+
+AT = "2026-01-01T00:00:00Z"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "orbitwatch", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_same_run_and_reports_on_both_engines(tmp_path: Path, pg_url: str):
+    outputs = {}
+    for name, location in (("sqlite", tmp_path / "c.db"), ("postgresql", pg_url)):
+        folder = tmp_path / name
+        folder.mkdir()
+        db = str(synthetic_db(folder, objects=800, db=location))
+        cli_ok("screen", "--db", db, "--at", AT, "--days", "0.5", "--workers", "1")
+        # the same catalog loaded again adds nothing on either engine
+        again = _cli("catalog", "load", str(folder / "s.json"), "--db", db)
+        assert "0 added, 800 already stored" in again.stdout
+        outputs[name] = [
+            _cli("report", "--db", db, "--sort", sort, "--limit", "0", "--format", "csv").stdout
+            for sort in ("pc", "tca", "range")]
+        outputs[name].append(_cli("report", "--db", db, "--coordination", "--format",
+                                  "csv").stdout)
+        outputs[name].append(_cli("runs", "show", "1", "--db", db, "--limit", "0",
+                                  "--format", "csv").stdout)
+    assert outputs["sqlite"][0].count("\n") > 10
+    assert outputs["sqlite"] == outputs["postgresql"]
+
+
+def test_jobs_outlive_the_service_on_postgresql(tmp_path: Path, pg_url: str):
+    from orbitwatch.service.app import create_app
+    from tests.test_service import call
+
+    synthetic_db(tmp_path, objects=300, db=pg_url)
+    body = {"at": AT, "days": 0.1, "volume": "5"}
+    app = create_app(pg_url, workers=1)
+    first = call(app, "POST", "/api/runs", json=body).json()
+    done = call(app, "GET", f"/api/jobs/{first['job_id']}", params={"wait_s": 300}).json()
+    assert done["state"] == "done" and done["run_id"]
+    # a service that stopped while a job was running: the job is in the server
+    with CatalogStore(pg_url) as store:
+        record = store.db.execute("SELECT request_json FROM service_jobs WHERE job_id = ?",
+                                  (first["job_id"],)).fetchone()[0]
+        interrupted = store.db.insert_returning_id(
+            "INSERT INTO service_jobs (created_utc, state, progress, request_json, "
+            "description_json) VALUES ('2026-01-01T00:00:00', 'running', 0.4, ?, '{}')",
+            (record,), "job_id")
+    restarted = create_app(pg_url, workers=1)
+    jobs = {j["job_id"]: j for j in call(restarted, "GET", "/api/jobs").json()}
+    again = call(restarted, "GET", f"/api/jobs/{interrupted}", params={"wait_s": 300}).json()
+    health = call(restarted, "GET", "/api/health").json()
+    assert jobs[first["job_id"]]["state"] == "done"
+    assert again["state"] == "done" and again["run_id"] > done["run_id"]
+    assert health["database"].startswith("postgresql://orbitwatch:***@127.0.0.1")
+    assert json.loads(record)["days"] == 0.1
+
+
+def test_server_gone_mid_run_is_one_line_and_loses_nothing(tmp_path: Path, pg_url: str):
+    db = str(synthetic_db(tmp_path, objects=3000, db=pg_url))
+    cli_ok("screen", "--db", db, "--at", AT, "--days", "0.1", "--workers", "1")
+    with CatalogStore(db) as store:
+        before = store.counts()
+    name = pg_url.rsplit("/", 1)[1]
+    proc = subprocess.Popen([sys.executable, "-m", "orbitwatch", "screen", "--db", db, "--at",
+                             AT, "--days", "1", "--workers", "1"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    terminated = 0
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        deadline = time.time() + 120
+        while not terminated and proc.poll() is None and time.time() < deadline:
+            # the screening's connection, once it has read its snapshot
+            time.sleep(0.5)
+            terminated = admin.execute(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                "datname = %s AND application_name = 'orbitwatch' AND state = 'idle'",
+                (name,)).fetchone()[0]
+    err = proc.communicate(timeout=300)[1]
+    assert terminated, "the screening ended before its connection could be cut"
+    assert proc.returncode == 1, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("orbitwatch: error:"), err
+    assert "Traceback" not in err
+    with CatalogStore(db) as store:
+        assert store.counts() == before
+    runs = _cli("runs", "list", "--db", db, "--format", "json")
+    assert [r["RUN_ID"] for r in json.loads(runs.stdout)] == [1]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_orbitwatch_db_names_the_default_store(tmp_path: Path, request, engine: str):
+    location = (request.getfixturevalue("pg_url") if engine == "postgresql"
+                else str(tmp_path / "env.db"))
+    synthetic_db(tmp_path, objects=50, db=location)
+    done = subprocess.run([sys.executable, "-m", "orbitwatch", "catalog", "info", "--format",
+                           "json"], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "ORBITWATCH_DB": location,
+                               "ORBITWATCH_HOME": str(tmp_path / "home")})
+    assert done.returncode == 0, done.stderr
+    assert "50" in done.stdout
