@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from orbitwatch.catalog import CatalogStore, load_path, load_text, take_snapshot
 from orbitwatch.catalog.synth import synthesize
 from orbitwatch.formats.satcat import write_satcat_csv
@@ -111,3 +113,20 @@ def test_killed_loader_leaves_previous_state(tmp_path: Path, catalog_db) -> None
         assert store.counts()["loads"] == 1
         if store.db.dialect == "sqlite":
             assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_element_set_rows_by_window_and_object(catalog_db) -> None:
+    first = _elements(5)
+    later = [replace(es, epoch=es.epoch + timedelta(days=1), mean_anomaly=5.0) for es in first]
+    with CatalogStore(catalog_db) as store:
+        load_text(store, write_tle([*later, *first]), source="both.tle")
+        rows = store.element_set_rows(("norad_cat_id", "epoch_us", "mean_anomaly"))
+        assert [r[:2] for r in rows] == sorted((e.norad_cat_id, e.epoch_us)
+                                               for e in [*first, *later])
+        wanted = first[2].norad_cat_id
+        one = store.element_set_rows(("epoch_us",), start_us=later[0].epoch_us - 1,
+                                     norad_cat_ids=[wanted])
+        assert one == [(later[2].epoch_us,)]
+        assert store.element_set_rows(("epoch_us",), end_us=first[0].epoch_us - 10**12) == []
+        with pytest.raises(ValueError, match="not element_sets columns"):
+            store.element_set_rows(("epoch_us; DROP TABLE objects",))

@@ -85,19 +85,9 @@ def load_history(store: CatalogStore, start: datetime | None = None,
                  end: datetime | None = None, norad_cat_ids: list[int] | None = None,
                  ) -> History:
     """Every stored element set in [start, end] (of the given objects), sorted."""
-    where, args = ["1"], []
-    if start is not None:
-        where.append("epoch_us >= ?")
-        args.append(datetime_to_us(start))
-    if end is not None:
-        where.append("epoch_us <= ?")
-        args.append(datetime_to_us(end))
-    if norad_cat_ids:
-        where.append(f"norad_cat_id IN ({', '.join('?' * len(norad_cat_ids))})")
-        args += [int(n) for n in norad_cat_ids]
-    rows = store.db.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM element_sets WHERE {' AND '.join(where)} "
-        "ORDER BY norad_cat_id, epoch_us, element_set_id", args).fetchall()
+    rows = store.element_set_rows(
+        _COLUMNS, start_us=None if start is None else datetime_to_us(start),
+        end_us=None if end is None else datetime_to_us(end), norad_cat_ids=norad_cat_ids)
     cols = list(zip(*rows, strict=True)) if rows else [[] for _ in _COLUMNS]
     return History(np.array(cols[0], np.int64), np.array(cols[1], np.int64),
                    *(np.array(c, float) for c in cols[2:9]), list(cols[9]))

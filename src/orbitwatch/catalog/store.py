@@ -458,6 +458,31 @@ class CatalogStore:
                         for r in rows})
         return out
 
+    def element_set_rows(self, columns: Iterable[str], *, start_us: int | None = None,
+                         end_us: int | None = None,
+                         norad_cat_ids: Iterable[int] | None = None) -> list[tuple]:
+        """The named ``element_sets`` columns of every stored set with epoch in
+        [start_us, end_us] (UTC us; None: open), of the given objects (None: all),
+        ordered by object, then epoch, then storage order."""
+        columns = list(columns)
+        unknown = set(columns) - {"element_set_id", *_ES_COLUMNS}
+        if unknown:
+            raise ValueError(f"not element_sets columns: {sorted(unknown)}")
+        where, args = ["TRUE"], []
+        if start_us is not None:
+            where.append("epoch_us >= ?")
+            args.append(int(start_us))
+        if end_us is not None:
+            where.append("epoch_us <= ?")
+            args.append(int(end_us))
+        ids = None if norad_cat_ids is None else [int(n) for n in norad_cat_ids]
+        if ids:
+            where.append(f"norad_cat_id IN ({', '.join('?' * len(ids))})")
+            args += ids
+        return self.db.execute(
+            f"SELECT {', '.join(columns)} FROM element_sets WHERE {' AND '.join(where)} "
+            "ORDER BY norad_cat_id, epoch_us, element_set_id", args).fetchall()
+
     def newest_epoch_us(self) -> int | None:
         """The newest element-set epoch stored (UTC us), None for an empty catalog."""
         us = self.db.execute("SELECT MAX(epoch_us) FROM element_sets").fetchone()[0]

@@ -124,10 +124,9 @@ def _history_b(store: CatalogStore, snap: Snapshot, table: DensityTable, history
     at_us = datetime_to_us(snap.at)
     row_of = {int(n): k for k, n in enumerate(arr.norad_cat_id.tolist())}
     first: dict[int, tuple[int, float, float]] = {}
-    for norad, epoch_us, n, ecc in store.db.execute(
-            "SELECT norad_cat_id, epoch_us, mean_motion, eccentricity FROM element_sets "
-            "WHERE epoch_us BETWEEN ? AND ? ORDER BY norad_cat_id, epoch_us",
-            (at_us - int(history_days * 86_400e6), at_us)):
+    for norad, epoch_us, n, ecc in store.element_set_rows(
+            ("norad_cat_id", "epoch_us", "mean_motion", "eccentricity"),
+            start_us=at_us - int(history_days * 86_400e6), end_us=at_us):
         if norad in row_of and norad not in first:
             first[norad] = (epoch_us, n, ecc)
     rows = [k for norad, k in row_of.items() if norad in first
