@@ -262,3 +262,19 @@ def test_event_or_formation_by_speed_at_tca_whatever_the_interval():
                        for f in r.formation}))
     assert found[0] == found[1]
     assert len(found[0][0]) >= 2 and len(found[0][1]) >= 4
+
+
+@pytest.mark.parametrize(("workers", "days"), [(2, 7), (16, 7), (16, 1), (4, 0.1)])
+def test_chunks_keep_every_worker_busy(workers: int, days: float):
+    from orbitwatch.screening.engine import CHUNKS_PER_WORKER, chunks_for
+
+    window_s = days * 86_400.0
+    settings = EngineSettings()
+    bounds = chunks_for(window_s, settings, workers)
+    assert bounds[0][0] == 0.0 and bounds[-1][1] == window_s
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    lengths = [b - a for a, b in bounds]
+    assert max(lengths) <= settings.chunk_s + 1e-9
+    assert len(bounds) >= CHUNKS_PER_WORKER * workers or min(lengths) <= settings.step_s
+    # the last round leaves at most a third of the workers idle
+    assert len(bounds) % workers == 0 or len(bounds) >= CHUNKS_PER_WORKER * workers
