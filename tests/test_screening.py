@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -272,7 +273,7 @@ def test_chunks_keep_every_worker_busy(workers: int, days: float):
     settings = EngineSettings()
     bounds = chunks_for(window_s, settings, workers)
     assert bounds[0][0] == 0.0 and bounds[-1][1] == window_s
-    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
     lengths = [b - a for a, b in bounds]
     assert max(lengths) <= settings.chunk_s + 1e-9
     assert len(bounds) >= CHUNKS_PER_WORKER * workers or min(lengths) <= settings.step_s
