@@ -67,6 +67,8 @@ def main() -> None:
         print(f"  {engine}: requests {result['requests']} ({result['throughput_per_s']:.0f}/s),"
               f" failures {len(result['failures'])}, p50 {result['p50_ms']:.1f} ms, "
               f"p99 {result['p99_ms']:.1f} ms")
+        for failure in result["failures"][:5]:
+            print(f"    failed: {failure}")
     print(f"  machine: {platform.machine()}, {os.cpu_count()} cores, python "
           f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}")
 

@@ -144,3 +144,25 @@ def test_a_url_that_is_not_one_is_bad_input():
     assert done.returncode in (1, 2)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("orbitwatch: error:")
+
+
+def test_connections_are_reused_clean_and_alive(pg_url):
+    import psycopg
+
+    from tests.conftest import PG_SERVER
+
+    first = open_database(pg_url)
+    pid = first.execute("SELECT pg_backend_pid()").fetchone()[0]
+    first.execute(first.ddl(f"CREATE TABLE {first.temp_schema}.mine (v REAL)"))
+    first.close()
+    second = open_database(pg_url)
+    assert second.execute("SELECT pg_backend_pid()").fetchone()[0] == pid  # reused
+    assert "mine" not in second.table_names(second.temp_schema)  # and clean
+    second.close()
+    # the server ends the idle connection (a restart, an administrator): the next
+    # opening notices and connects again instead of failing its first query
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+    third = open_database(pg_url)
+    assert third.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+    third.close()

@@ -17,8 +17,10 @@ Callers write SQL once, in the subset both engines share, with ``?`` placeholder
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -240,9 +242,10 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
     temp_schema = "pg_temp"
 
-    def __init__(self, conn: Any, location: str) -> None:
+    def __init__(self, conn: Any, location: str, dsn: str) -> None:
         self.conn = conn
         self.location = location
+        self._dsn = dsn
         # named explicitly: an unqualified name would find a temporary table first
         self.main_schema = conn.execute("SELECT current_schema()").fetchone()[0]
 
@@ -302,7 +305,58 @@ class PostgresDatabase(Database):
             "AND table_schema = %s ORDER BY ordinal_position", (table, self.main_schema))]
 
     def close(self) -> None:
-        self.conn.close()
+        _IDLE.give_back(self._dsn, self.conn)
+
+
+class _IdleConnections:
+    """Connections closed by their users, kept open for the next opening of the same
+    server and database in this process: a new PostgreSQL connection costs 8-10 ms
+    (a server process forked, SCRAM's key derivation on both sides), which halved the
+    service's throughput when every request opened one. A connection given back is
+    rolled back and loses its temporary tables; a broken one is dropped. Kept per process
+    (a forked worker never reuses its parent's)."""
+
+    MAX_PER_SERVER = 16
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[int, str], list[Any]] = {}
+
+    def take(self, dsn: str) -> Any | None:
+        """An idle connection that still answers, or None."""
+        while True:
+            with self._lock:
+                idle = self._idle.get((os.getpid(), dsn))
+                conn = idle.pop() if idle else None
+            if conn is None:
+                return None
+            try:
+                conn.execute("SELECT 1")  # a server restarted meanwhile ended it
+                return conn
+            except Exception:
+                conn.close()
+
+    def give_back(self, dsn: str, conn: Any) -> None:
+        from psycopg.pq import TransactionStatus
+
+        try:
+            if conn.closed or conn.broken:
+                return
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.rollback()
+            conn.execute("DISCARD TEMP")
+        except Exception:  # a server gone: the connection is not worth keeping
+            conn.close()
+            return
+        with self._lock:
+            idle = self._idle.setdefault((os.getpid(), dsn), [])
+            if len(idle) < self.MAX_PER_SERVER:
+                idle.append(conn)
+                return
+        conn.close()
+
+
+_IDLE = _IdleConnections()
 
 
 def open_sqlite(path: Path, *, read_only: bool = False) -> SqliteDatabase:
@@ -349,6 +403,9 @@ def open_postgres(url: str) -> PostgresDatabase:
         raise MissingExtraError("a PostgreSQL database (--db postgresql://...)", "postgres")
     shown = redact_url(url)
     dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    conn = _IDLE.take(dsn)
+    if conn is not None:
+        return PostgresDatabase(conn, shown, dsn)
     try:
         conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10,
                                application_name="orbitwatch")
@@ -362,7 +419,7 @@ def open_postgres(url: str) -> PostgresDatabase:
     # JIT compiles a plan the planner thinks costly; ours are index probes repeated per
     # object (the snapshot), where compiling cost 0.25 s of a 0.3 s query
     conn.execute("SET jit = off")
-    return PostgresDatabase(conn, shown)
+    return PostgresDatabase(conn, shown, dsn)
 
 
 def _one_line(err: BaseException) -> str:
