@@ -37,3 +37,29 @@ def test_fifty_readers_during_a_screening_run(tmp_path: Path, request, engine: s
     assert result["requests"] >= 50
     assert state["state"] == "done", state
     assert [r["RUN_ID"] for r in runs] == [2, 1]
+
+
+def test_an_idle_keep_alive_connection_outlives_the_clients_own_expiry(tmp_path: Path):
+    # httpx (and many clients) drop an idle connection after 5 s; uvicorn's default
+    # closed it after 5 s too, so a request sent on it just then failed with a
+    # ReadError (1 in ~1,000 requests under the 50-client load). The server must keep
+    # an idle connection well past the clients' own expiry.
+    import http.client
+    import time
+
+    db = synthetic_db(tmp_path, objects=20)
+    with running_server(db, workers=1) as url:
+        host, port = url.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            conn.request("GET", "/api/health")
+            first = conn.getresponse()
+            assert first.status == 200 and first.read()
+            sock = conn.sock
+            time.sleep(7.0)  # idle, past both 5 s expiries
+            conn.request("GET", "/api/health")  # on the same connection, not a new one
+            assert conn.sock is sock
+            again = conn.getresponse()
+            assert again.status == 200 and b"orbitwatch" in again.read()
+        finally:
+            conn.close()
