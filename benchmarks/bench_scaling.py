@@ -21,12 +21,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from shared_data import shared_data_dir
+from shared_data import catalog_snapshot, shared_data_dir
 
-from orbitwatch.catalog.snapshot import Snapshot
-from orbitwatch.catalog.synth import synthesize
-from orbitwatch.core.time import us_to_datetime
-from orbitwatch.formats import read_elements
 from orbitwatch.screening import EngineSettings, screen
 
 
@@ -53,17 +49,8 @@ def main() -> None:
     cores = os.cpu_count() or 1
     if max(counts) > cores:
         raise SystemExit(f"--workers {max(counts)} exceeds this machine's {cores} cores")
-    if args.synthetic:
-        elements = [o.elements for o in synthesize(args.synthetic, seed=1,
-                                                   epoch=datetime(2026, 1, 1, tzinfo=UTC))]
-        label = f"synthetic {args.synthetic}"
-    else:
-        path = Path(args.catalog)
-        elements = read_elements(path.read_text(), source=str(path)).records
-        label = path.name
-    newest = max(e.epoch_us for e in elements)
-    snap = Snapshot.from_elements(elements, us_to_datetime(newest - newest % 3_600_000_000))
-    print(f"{label}: {len(elements):,} objects x {args.days:g} days; {cpu_model()}, "
+    label, snap = catalog_snapshot(args.catalog, args.synthetic)
+    print(f"{label}: {len(snap):,} objects x {args.days:g} days; {cpu_model()}, "
           f"{cores} cores; python {platform.python_version()}; {datetime.now(UTC):%Y-%m-%d}")
     print(f"{'workers':>7} {'wall s':>8} {'chunks s':>9} {'assembly s':>11} {'events':>9} "
           f"{'efficiency':>10}")

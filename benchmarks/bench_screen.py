@@ -15,14 +15,9 @@ import platform
 import resource
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from shared_data import shared_data_dir
+from shared_data import catalog_snapshot, shared_data_dir
 
-from orbitwatch.catalog.snapshot import Snapshot
-from orbitwatch.catalog.synth import synthesize
-from orbitwatch.core.time import us_to_datetime
-from orbitwatch.formats import read_elements
 from orbitwatch.screening import EngineSettings, screen
 
 
@@ -36,18 +31,8 @@ def main() -> None:
     ap.add_argument("--synthetic", type=int, default=None)
     ap.add_argument("--volume", type=float, default=5.0)
     args = ap.parse_args()
-    if args.synthetic:
-        epoch = datetime(2026, 1, 1, tzinfo=UTC)
-        elements = [o.elements for o in synthesize(args.synthetic, seed=1, epoch=epoch)]
-        label = f"synthetic {args.synthetic}"
-    else:
-        path = Path(args.catalog)
-        elements = read_elements(path.read_text(), source=str(path)).records
-        label = path.name
-    newest = max(e.epoch_us for e in elements)
-    at = us_to_datetime(newest - newest % 3_600_000_000)
-    snap = Snapshot.from_elements(elements, at)
-    n = len(elements)
+    label, snap = catalog_snapshot(args.catalog, args.synthetic)
+    n = len(snap)
     t0 = time.perf_counter()
     result = screen(snap, duration=timedelta(days=args.days), volume=args.volume,
                     settings=EngineSettings(workers=args.workers))

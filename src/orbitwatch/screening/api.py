@@ -195,22 +195,18 @@ def _assemble_events(outputs, objects: ObjectTable, start_us: int, window_s: flo
     workers) as one event table: those before either object failed, each approach once."""
     i, j = _concat(outputs, "i").astype(np.int64), _concat(outputs, "j").astype(np.int64)
     t = _concat(outputs, "tca_s")
-    r1, v1 = _concat(outputs, "r1", (3,)), _concat(outputs, "v1", (3,))
-    r2, v2 = _concat(outputs, "r2", (3,)), _concat(outputs, "v2", (3,))
-    miss_rtn = _concat(outputs, "miss_rtn_km", (3,))
-    entry, exit_ = _concat(outputs, "entry_s"), _concat(outputs, "exit_s")
-    arrays = (i, j, t, r1, v1, r2, v2, miss_rtn, entry, exit_)
-    alive = (t < failed_at[i]) & (t < failed_at[j])
-    arrays = tuple(a[alive] for a in arrays)
+    # which rows to keep, found on (i, j, t) alone; every other column is gathered once
+    alive = np.flatnonzero((t < failed_at[i]) & (t < failed_at[j]))
     # the same approach found from two chunks or guesses: keep one (|dt| < 1 s)
-    i, j, t = arrays[:3]
-    order = np.lexsort((t, j, i))
-    arrays = tuple(a[order] for a in arrays)
-    i, j, t = arrays[:3]
+    rows = alive[np.lexsort((t[alive], j[alive], i[alive]))]
+    i, j, t = i[rows], j[rows], t[rows]
     new = np.ones(len(i), bool)
     new[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (t[1:] - t[:-1] > 1.0)
     new &= (t >= 0.0) & (t <= window_s)
-    i, j, t, r1, v1, r2, v2, miss_rtn, entry, exit_ = (a[new] for a in arrays)
+    rows, i, j, t = rows[new], i[new], j[new], t[new]
+    r1, v1, r2, v2, miss_rtn = (_concat(outputs, name, (3,))[rows] for name in
+                                ("r1", "v1", "r2", "v2", "miss_rtn_km"))
+    entry, exit_ = _concat(outputs, "entry_s")[rows], _concat(outputs, "exit_s")[rows]
     ev = np.zeros(len(i), EVENT_DTYPE)
     tca_us = start_us + np.round(t * 1e6).astype(np.int64)
     ev["idx_1"], ev["idx_2"] = i, j
