@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -47,12 +50,10 @@ def _pg_admin():
                       f"({' '.join(str(err).split())[:200]}); .ci/run starts one")
 
 
-@pytest.fixture()
-def pg_url():
-    """The URL of a new, empty PostgreSQL database (dropped after the test)."""
-    import uuid
-    from urllib.parse import urlsplit, urlunsplit
-
+@contextlib.contextmanager
+def new_pg_database():
+    """The URL of a new, empty PostgreSQL database, dropped afterwards; the test skips
+    with the reason when there is no server."""
     admin, reason = _pg_admin()
     if admin is None:
         pytest.skip(reason)
@@ -63,6 +64,13 @@ def pg_url():
             yield urlunsplit(urlsplit(PG_SERVER)._replace(path=f"/{name}"))
         finally:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture()
+def pg_url():
+    """The URL of a new, empty PostgreSQL database (dropped after the test)."""
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -37,9 +37,10 @@ def synthetic_db(folder: Path, objects: int = 1500, db: str | Path | None = None
     return db
 
 
-def screened_db(folder: Path) -> Path:
-    """A synthetic catalog screened over half a day from 2026-01-01 (run 1, stored)."""
-    db = synthetic_db(folder)
+def screened_db(folder: Path, db: str | None = None) -> str | Path:
+    """A synthetic catalog screened over half a day from 2026-01-01 (run 1, stored), in
+    ``db`` (a PostgreSQL URL) or a file in ``folder``."""
+    db = synthetic_db(folder, db=db)
     cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
            "--workers", "1", "--limit", "1")
     return db

@@ -166,3 +166,18 @@ def test_connections_are_reused_clean_and_alive(pg_url):
     third = open_database(pg_url)
     assert third.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
     third.close()
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(catalog_db):
+    # a service and its CLI, or several workers, started together on an empty database:
+    # each finds the tables missing and creates them
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orbitwatch.screening.runs import list_runs
+
+    def open_and_list(_: int) -> int:
+        with CatalogStore(catalog_db) as store:
+            return len(list_runs(store)) + store.counts()["objects"]
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(open_and_list, range(6))) == [0] * 6

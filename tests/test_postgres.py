@@ -117,3 +117,57 @@ def test_orbitwatch_db_names_the_default_store(tmp_path: Path, request, engine: 
                                "ORBITWATCH_HOME": str(tmp_path / "home")})
     assert done.returncode == 0, done.stderr
     assert "50" in done.stdout
+
+
+def test_radii_for_one_call_are_computed_apart_and_a_new_table_recomputes(
+        tmp_path: Path, pg_url: str):
+    from orbitwatch.reports.run_risk import open_run_risk
+    from orbitwatch.risk.hbr import Radius
+    from tests.service_helpers import screened_db
+
+    db = screened_db(tmp_path, db=pg_url)
+    with CatalogStore(db) as store:
+        stored = open_run_risk(store, 1)
+        assert stored.schema == store.db.main_schema and not stored.computed
+        first = stored.page(sort="tca").rows[0]
+        norad = first["NORAD_CAT_ID_1"]
+        # a radius table given for this call: computed into this connection's own
+        # temporary schema, the stored risk untouched
+        own = open_run_risk(store, 1, radii={norad: Radius(30.0, "for this call")})
+        assert own.computed and own.schema == "pg_temp"
+        assert own.page(sort="tca").rows[0]["HBR_SOURCE"].startswith("for this call")
+        assert open_run_risk(store, 1).page(sort="tca").rows[0] == first
+        # a new stored radius table: the stored risk is computed again, once
+        store.store_radii({norad: (25.0, "test table")}, "t.csv")
+        again = open_run_risk(store, 1)
+        assert again.computed and not open_run_risk(store, 1).computed
+        assert again.page(sort="tca").rows[0]["HBR_SOURCE"].startswith("test table")
+    with CatalogStore(db) as store:  # the connection's own tables did not outlive it
+        assert "run_risk_1" not in store.db.table_names(store.db.temp_schema)
+
+
+def test_two_processes_storing_a_runs_risk_at_once_both_succeed(tmp_path: Path,
+                                                                pg_url: str):
+    # two reports (or a report and the service) on the same server, each finding the
+    # run's risk not stored for the current radius table, each computing and writing it
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orbitwatch.reports.run_risk import open_run_risk
+    from tests.service_helpers import screened_db
+
+    db = screened_db(tmp_path, db=pg_url)
+    with CatalogStore(db) as store:
+        expected = open_run_risk(store, 1).page(sort="pc").rows
+
+    def report(k: int) -> list:
+        with CatalogStore(db) as store:
+            if k == 0:
+                store.db.execute("DELETE FROM run_risk_runs")  # as after `catalog radii`
+            return open_run_risk(store, 1).page(sort="pc").rows
+
+    for _ in range(3):
+        with CatalogStore(db) as store:
+            store.db.execute("DELETE FROM run_risk_runs")
+        with ThreadPoolExecutor(4) as pool:
+            pages = list(pool.map(report, range(4)))
+        assert all(p == expected for p in pages)

@@ -1,6 +1,7 @@
 """A run's risk is computed once, stored with it and read: each stored Pc is Foster's 2D
 on the stored states and the assumed covariances, pages are the rows sorted and filtered
-as a reader would by hand, and a new radius table or a read-only catalog is handled."""
+as a reader would by hand, and a new radius table or a read-only catalog is handled. On
+a SQLite file and on a PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -18,12 +19,23 @@ from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.reports.run_risk import EventFilter, open_run_risk
 from orbitwatch.risk.maxpc import max_pc_over_scale, max_pc_over_scale_many
 from orbitwatch.risk.pc2d import pc_foster
+from tests.conftest import new_pg_database
 from tests.service_helpers import screened_db
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def screened(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("risk")
+    if request.param == "sqlite":
+        yield screened_db(folder)
+        return
+    with new_pg_database() as url:
+        yield screened_db(folder, db=url)
+
+
 @pytest.fixture(scope="module")
-def screened(tmp_path_factory) -> Path:
-    return screened_db(tmp_path_factory.mktemp("risk"))
+def screened_file(tmp_path_factory) -> Path:
+    return screened_db(tmp_path_factory.mktemp("risk-file"))
 
 
 def _nan_last(x: float, largest_first: bool) -> tuple:
@@ -33,7 +45,7 @@ def _nan_last(x: float, largest_first: bool) -> tuple:
 def test_the_risk_is_stored_by_the_screening_and_read_afterwards(screened: Path):
     with CatalogStore(screened) as store:
         risk = open_run_risk(store, 1)
-        assert not risk.computed and risk.schema == "main"
+        assert not risk.computed and risk.schema == store.db.main_schema
         assert risk.count() > 10
 
 
@@ -105,9 +117,9 @@ def test_bands_partition_the_rows_and_coordination_counts_them(screened: Path):
 
 
 def test_a_new_radius_table_recomputes_and_a_read_only_catalog_computes_apart(
-        screened: Path, tmp_path: Path):
+        screened_file: Path, tmp_path: Path):
     db = tmp_path / "c.db"
-    shutil.copy(screened, db)
+    shutil.copy(screened_file, db)
     with CatalogStore(db) as store:
         first = open_run_risk(store, 1).page(sort="tca").rows[0]
         store.store_radii({first["NORAD_CAT_ID_1"]: (25.0, "test table")}, "t.csv")

@@ -21,6 +21,7 @@ import os
 import re
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,6 +165,11 @@ class Database:
 
     _begin = "BEGIN"
 
+    def serialize(self, name: str, key: int = 0) -> None:
+        """Inside a transaction: wait until no other transaction of any process holds
+        (``name``, ``key``), and hold it until this one ends. SQLite's write transactions
+        are one at a time already (``BEGIN IMMEDIATE``)."""
+
     @property
     def in_transaction(self) -> bool:
         raise NotImplementedError
@@ -284,6 +290,11 @@ class PostgresDatabase(Database):
                              f"ON CONFLICT ({', '.join(unique)}) DO NOTHING").rowcount
         self.execute(f"DROP TABLE {stage}")
         return int(added)
+
+    def serialize(self, name: str, key: int = 0) -> None:
+        # an advisory lock released at commit or rollback; the name hashed to 32 bits
+        self.execute("SELECT pg_advisory_xact_lock(?, ?)",
+                     (zlib.crc32(name.encode()) - 2**31, int(key)))
 
     @property
     def in_transaction(self) -> bool:

@@ -38,18 +38,29 @@ def migrate(db: Database, part: str, steps: Sequence[Migration]) -> int:
     have = schema_version(db, part)
     if have == len(steps):  # the usual case: reads only, so opening never waits on a lock
         return have
-    db.execute(META_TABLE)
     if have > len(steps):
-        raise StoreError(f"{db.location}: its {part} tables are at schema version {have}, "
-                         f"newer than this orbitwatch knows ({len(steps)}); upgrade "
-                         "orbitwatch")
+        raise _newer(db, part, have, len(steps))
     for version in range(have + 1, len(steps) + 1):
         with db.transaction():
+            # processes opening a new database together: one migrates, the others then
+            # find the work done
+            db.serialize("migrations")
+            db.execute(META_TABLE)
+            now = schema_version(db, part)
+            if now > len(steps):
+                raise _newer(db, part, now, len(steps))
+            if now >= version:
+                continue
             steps[version - 1](db)
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
                        "DO UPDATE SET value = excluded.value",
                        (_version_key(part), str(version)))
     return len(steps)
+
+
+def _newer(db: Database, part: str, have: int, known: int) -> StoreError:
+    return StoreError(f"{db.location}: its {part} tables are at schema version {have}, "
+                      f"newer than this orbitwatch knows ({known}); upgrade orbitwatch")
 
 
 def check_readable(db: Database, part: str, steps: Sequence[Migration]) -> int:

@@ -371,6 +371,9 @@ def _compute(store: CatalogStore, run_id: int, schema: str, marker: str,
     db = store.db
     table = risk_table(schema, run_id)
     with db.transaction():
+        # another process may be storing a run's risk (this one's, or creating the
+        # shared table): one after the other, a later one replacing identical rows
+        db.serialize("run_risk")
         db.execute(db.ddl(_RUNS_TABLE.format(s=schema)))
         db.execute(f"DELETE FROM {schema}.run_risk_runs WHERE run_id = ?", (run_id,))
         db.execute(f"DROP TABLE IF EXISTS {table}")
