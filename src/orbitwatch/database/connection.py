@@ -16,6 +16,8 @@ Callers write SQL once, in the subset both engines share, with ``?`` placeholder
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import functools
 import os
 import re
@@ -23,7 +25,6 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -150,7 +151,7 @@ class Database:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
             f"ON CONFLICT ({', '.join(unique)}) DO NOTHING", rows)
 
-    @contextmanager
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One transaction: committed when the block ends, rolled back on any exception
         (a process killed inside it leaves what was committed before)."""
@@ -367,7 +368,18 @@ class _IdleConnections:
         conn.close()
 
 
+    def close_all(self) -> None:
+        """Close every idle connection (at exit: the server sees a clean goodbye)."""
+        with self._lock:
+            idle = [c for conns in self._idle.values() for c in conns]
+            self._idle.clear()
+        for conn in idle:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
 _IDLE = _IdleConnections()
+atexit.register(_IDLE.close_all)
 
 
 def open_sqlite(path: Path, *, read_only: bool = False) -> SqliteDatabase:
