@@ -133,3 +133,50 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path: Path):
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_scheduler_restarted_mid_run_changes_nothing(snapshot, local_events,
+                                                       tmp_path: Path):
+    # the scheduler dies after the first chunk and comes back on the same address, with
+    # a worker started again by its supervisor (compose's `restart`, systemd): the run
+    # waits for the cluster, sends the chunks it has no result for, and ends with the
+    # same events
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).parent / "dask")
+    scheduler = [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                 "--no-dashboard"]
+    worker = [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-nanny",
+              "--no-dashboard", "--host", "127.0.0.1"]
+    log = (tmp_path / "dask.log").open("w")
+    procs = [subprocess.Popen(scheduler, stdout=log, stderr=subprocess.STDOUT)]
+    time.sleep(2.0)
+    procs.append(subprocess.Popen(worker, stdout=log, stderr=subprocess.STDOUT))
+    restarted = threading.Event()
+
+    def restart() -> None:
+        procs[0].kill()
+        procs[0].wait()
+        time.sleep(1.0)
+        procs.append(subprocess.Popen(scheduler, stdout=log, stderr=subprocess.STDOUT))
+        time.sleep(2.0)
+        procs.append(subprocess.Popen(worker, stdout=log, stderr=subprocess.STDOUT))
+        restarted.set()
+
+    def progress(done: int, total: int) -> None:
+        if done == 1 and not restarted.is_set() and len(procs) == 2:
+            threading.Thread(target=restart, daemon=True).start()
+            time.sleep(0.5)
+
+    try:
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        result = screen(snapshot, start=START, duration=timedelta(hours=12), volume=5.0,
+                        settings=replace(SETTINGS, dask_address=address), progress=progress)
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+        log.close()
+    assert restarted.is_set()
+    _same_events(result.events, local_events)

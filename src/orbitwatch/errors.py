@@ -15,6 +15,7 @@ Hierarchy::
     ├── StoreError                     the catalog database cannot do what was asked
     │   └── NotFoundError              no such object, run, event or job (HTTP 404)
     ├── SourceError                    a provider fetch failed or was refused by policy
+    ├── ClusterError                   the Dask cluster went away mid-run and stayed away
     ├── BusyError                      the service's job queue is full (HTTP 429)
     ├── AuthError                      a request lacks the service's token (HTTP 401)
     └── MissingExtraError              an optional part (plots, serve) is not installed;
@@ -113,6 +114,10 @@ class NotFoundError(StoreError):
 
 class SourceError(OrbitwatchError):
     """A provider fetch failed, or was refused by the provider's usage policy."""
+
+
+class ClusterError(OrbitwatchError):
+    """The Dask cluster a run was sent to went away and did not come back in time."""
 
 
 class MissingExtraError(OrbitwatchError):

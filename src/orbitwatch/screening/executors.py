@@ -7,25 +7,32 @@ On Dask each task carries the element sets, not positions, and no array is scatt
 (a scattered array is lost with its worker): a worker builds its satellites once per
 work (cached by the work's content hash) and screens the chunks it is given. A task
 whose worker dies is run again elsewhere (``retries``); the results are the same, since
-every chunk is a pure function of the work and its bounds.
+every chunk is a pure function of the work and its bounds. A scheduler that goes away
+takes every pending task with it: the run waits for it (and a worker) to come back on
+the same address, up to SCHEDULER_RETURN_S, and sends again the chunks it has no result
+for.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 from typing import Any
 
 from orbitwatch.core.processes import worker_pool
-from orbitwatch.errors import InputError, MissingExtraError
+from orbitwatch.errors import ClusterError, InputError, MissingExtraError
 
 #: Works kept built per Dask worker process (a work is the satellites of one screening).
 _WORKER_CACHE_SIZE = 2
 _WORKER_CACHE: OrderedDict[str, Any] = OrderedDict()
 #: Seconds to reach a scheduler before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10.0
+#: Seconds a run waits for a scheduler that went away to come back with a worker.
+SCHEDULER_RETURN_S = 120.0
 
 
 def work_key(args: tuple) -> str:
@@ -66,19 +73,44 @@ def run_on_dask(address: str, context_type: type, args: tuple,
     try:
         bounds = make_bounds(max(1, sum(client.nthreads().values())))
         key = work_key(args)
-        futures = {client.submit(_dask_chunk, context_type, key, args, b,
-                                 key=f"ow-chunk-{key}-{k}",
-                                 retries=retries, pure=False): k
-                   for k, b in enumerate(bounds)}
         results: list = [None] * len(bounds)
-        with client.as_current():  # as_completed looks for the current client
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(done, len(bounds))
+        pending = set(range(len(bounds)))
+        while pending:
+            futures = {client.submit(_dask_chunk, context_type, key, args, bounds[k],
+                                     key=f"ow-chunk-{key}-{k}", retries=retries,
+                                     pure=False): k
+                       for k in sorted(pending)}
+            try:
+                with client.as_current():  # as_completed looks for the current client
+                    for future in as_completed(futures):
+                        k = futures[future]
+                        results[k] = future.result()
+                        pending.discard(k)
+                        if progress:
+                            progress(len(bounds) - len(pending), len(bounds))
+            except CancelledError as exc:
+                if "scheduler-connection-lost" not in str(exc):
+                    raise
+                _wait_for_cluster(client, address)
         return results
     finally:
         client.close()
+
+
+def _wait_for_cluster(client: Any, address: str) -> None:
+    """Until the client is connected again and the scheduler has a worker; a
+    ClusterError when that takes longer than SCHEDULER_RETURN_S."""
+    deadline = time.monotonic() + SCHEDULER_RETURN_S
+    while time.monotonic() < deadline:
+        try:
+            if client.status == "running" and sum(client.nthreads().values()) > 0:
+                return
+        except (OSError, TimeoutError):
+            pass  # still reconnecting
+        time.sleep(0.5)
+    raise ClusterError(f"the Dask scheduler at {address} went away mid-run and did not "
+                       f"come back with a worker within {SCHEDULER_RETURN_S:.0f} s; "
+                       "nothing was stored: run it again")
 
 
 _CONTEXT: Any = None
