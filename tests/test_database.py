@@ -181,3 +181,13 @@ def test_processes_opening_a_new_database_at_once_all_succeed(catalog_db):
 
     with ThreadPoolExecutor(6) as pool:
         assert list(pool.map(open_and_list, range(6))) == [0] * 6
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://ow:s3cret@db:5432/ow", "postgresql://ow:***@db:5432/ow"),
+    ("postgresql://ow:p%40ss%3Aw@db/ow", "postgresql://ow:***@db/ow"),  # escaped @ and :
+    ("postgresql://ow@db/ow", "postgresql://ow@db/ow"),
+    ("postgresql://db/ow", "postgresql://db/ow"),
+])
+def test_urls_are_shown_without_their_password(url, shown):
+    assert redact_url(url) == shown

@@ -45,9 +45,10 @@ def is_server_url(location: DatabaseLocation | None) -> bool:
 def redact_url(url: str) -> str:
     """The URL without its password, for messages and provenance."""
     parts = urlsplit(url)
-    if parts.password is None:
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"  # as written, %-escapes and all
     return urlunsplit(parts._replace(netloc=netloc))
 
 
