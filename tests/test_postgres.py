@@ -98,8 +98,9 @@ def test_server_gone_mid_run_is_one_line_and_loses_nothing(tmp_path: Path, pg_ur
     assert terminated, "the screening ended before its connection could be cut"
     assert proc.returncode == 1, err
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("orbitwatch: error:"), err
-    assert "Traceback" not in err
+    assert len(lines) == 1 and lines[0].startswith("orbitwatch: error: the PostgreSQL "
+                                                   "server failed the command"), err
+    assert "rolled back" in lines[0] and "Traceback" not in err
     with CatalogStore(db) as store:
         assert store.counts() == before
     runs = _cli("runs", "list", "--db", db, "--format", "json")

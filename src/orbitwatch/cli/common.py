@@ -17,7 +17,7 @@ from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
 from orbitwatch.database import DatabaseLocation, is_server_url
-from orbitwatch.database.connection import driver_errors
+from orbitwatch.database.connection import describe_driver_error, driver_errors
 from orbitwatch.errors import InputError, NotFoundError, OrbitwatchError, StoreError
 from orbitwatch.reports.html import html_page
 
@@ -42,17 +42,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except OrbitwatchError as err:
             _fail(str(err), EXIT_FAILED)
         except DRIVER_ERRORS as err:  # a damaged file, or a server gone, found mid-query
-            _fail(f"the catalog database cannot be read: {_one_line(err)} (a damaged file "
-                  "or not an orbitwatch database: keep a copy and load the catalog into a "
-                  "new one; a server: check that it is still running)", EXIT_FAILED)
+            _fail(describe_driver_error(err), EXIT_FAILED)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_FAILED)
 
     return wrapper
-
-
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _utc(value: str | None) -> datetime:

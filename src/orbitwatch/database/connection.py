@@ -64,6 +64,16 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def describe_driver_error(err: BaseException) -> str:
+    """One line for a driver's error met mid-command: what failed and what to do."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    if isinstance(err, sqlite3.DatabaseError):
+        return (f"the catalog database cannot be read: {text} (damaged, or not an "
+                "orbitwatch database: keep a copy and load the catalog into a new one)")
+    return (f"the PostgreSQL server failed the command: {text} (what the command was "
+            "writing was rolled back; check the server, then run it again)")
+
+
 @functools.lru_cache(maxsize=1024)
 def _to_psycopg(sql: str) -> str:
     """``?`` placeholders -> ``%s``; a literal ``%`` doubled (our SQL never has a ``?``
