@@ -4,12 +4,21 @@ assembly) and parallel efficiency against the smallest worker count.
 
     python benchmarks/bench_scaling.py [--workers 1,2,4,8,16] [--days 7]
                                        [--synthetic N] [CATALOG]
+    python benchmarks/bench_scaling.py --model 2,16 [--days 7] [...]
 
 CATALOG defaults to $ORBITWATCH_DATA/catalogs/spacetrack_full_2022-01-25.3le (23,939
 objects); --synthetic N screens the built-in synthetic catalog of N objects. Every run
 must find the same events (checked). Efficiency(w) = wall(w0) * w0 / (wall(w) * w),
 w0 the first count given. Worker counts above the machine's cores are refused: the
 figure would measure the operating system's time slicing, not the engine.
+
+``--model 2,16`` is for a machine with fewer cores than the counts of interest: it times
+every chunk of the window in this process, once for each count's chunking
+(``screening.engine.chunks_for``), and prints the wall time a pool of that many workers
+would take if each chunk cost what it cost here: workers taking the next chunk as they
+free up (the pool's order), plus the parent's assembly. It models load balance and the
+serial part only; memory bandwidth shared by 16 cores, and the workers' start, are not in
+it, so it is an upper bound on the efficiency, not a measurement.
 """
 
 from __future__ import annotations
@@ -27,13 +36,70 @@ from orbitwatch.screening import EngineSettings, screen
 
 
 def cpu_model() -> str:
+    """The CPU's name and its physical cores: 16 logical CPUs may be 8 cores with two
+    hardware threads each, where 16 workers cannot scale as 16 cores would."""
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+        text = Path("/proc/cpuinfo").read_text()
     except OSError:
-        pass
-    return platform.processor() or platform.machine()
+        return platform.processor() or platform.machine()
+    name, cores, physical = platform.machine(), set(), "0"
+    for line in text.splitlines():
+        key, _, value = (part.strip() for part in line.partition(":"))
+        if key == "model name":
+            name = value
+        elif key == "physical id":
+            physical = value
+        elif key == "core id":
+            cores.add((physical, value))
+    return f"{name}, {len(cores) or '?'} physical cores"
+
+
+def modelled(snap, days: float, counts: list[int]) -> None:
+    """Chunk costs measured in this process; a pool of each count simulated on them."""
+    from orbitwatch.screening import engine
+
+    costs: list[float] = []
+    original = engine._Context.screen_chunk
+
+    def timed(self, start_s: float, end_s: float):
+        t = time.perf_counter()
+        out = original(self, start_s, end_s)
+        costs.append(time.perf_counter() - t)
+        return out
+
+    engine._Context.screen_chunk = timed
+    base = None
+    print(f"{'workers':>7} {'chunks':>7} {'chunk s (min..max)':>20} {'assembly s':>11} "
+          f"{'modelled wall s':>16} {'efficiency':>10}")
+    try:
+        for w in counts:
+            costs.clear()
+            bounds = engine.chunks_for(days * 86_400.0, EngineSettings(), w)
+            settings = EngineSettings(workers=1, chunk_s=bounds[0][1] - bounds[0][0])
+            result = screen(snap, duration=timedelta(days=days), volume=5.0,
+                            settings=settings)
+            assembly = result.provenance["assembly_s"]
+            wall = pool_wall(costs, w) + assembly
+            base = base or (w, wall, list(costs), assembly)
+            print(f"{w:>7} {len(costs):>7} {min(costs):>9.1f}..{max(costs):<9.1f} "
+                  f"{assembly:>11.1f} {wall:>16.1f} {base[1] * base[0] / (wall * w):>10.0%}")
+    finally:
+        engine._Context.screen_chunk = original
+    w = counts[-1]
+    wall = pool_wall(base[2], w) + base[3]
+    print(f"{w:>7} {len(base[2]):>7} {'(the chunks of ' + str(base[0]) + ')':>20} "
+          f"{base[3]:>11.1f} {wall:>16.1f} {base[1] * base[0] / (wall * w):>10.0%}")
+
+
+def pool_wall(costs: list[float], workers: int) -> float:
+    """The time ``workers`` take for chunks of these costs, each taking the next chunk
+    in order as it frees up (a process pool's map)."""
+    import heapq
+
+    free = [0.0] * workers
+    for cost in costs:
+        heapq.heappush(free, heapq.heappop(free) + cost)
+    return max(free)
 
 
 def main() -> None:
@@ -44,7 +110,13 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--days", type=float, default=7.0)
     ap.add_argument("--synthetic", type=int, default=None)
+    ap.add_argument("--model", default=None, help="worker counts to model (see above)")
     args = ap.parse_args()
+    if args.model:
+        label, snap = catalog_snapshot(args.catalog, args.synthetic)
+        print(f"{label}: {len(snap):,} objects x {args.days:g} days, modelled; {cpu_model()}")
+        modelled(snap, args.days, [int(w) for w in args.model.split(",")])
+        return
     counts = [int(w) for w in args.workers.split(",")]
     cores = os.cpu_count() or 1
     if max(counts) > cores:
