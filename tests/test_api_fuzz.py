@@ -5,6 +5,7 @@ screening request starts a job, and with one job allowed to wait the others get 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -13,21 +14,27 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from orbitwatch.service.app import create_app
+from tests.conftest import new_pg_database
 from tests.env_helpers import write_space_weather
 from tests.service_helpers import cli_ok, synthetic_db
 
 
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory):
-    # a small catalog keeps every generated request cheap; one stored run to read
-    db = synthetic_db(tmp_path_factory.mktemp("fuzz"), objects=300)
-    cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
-           "--workers", "1")
-    sw = write_space_weather(db.parent / "sw.txt", date(2015, 1, 1), date(2045, 1, 1),
-                             predicted_from=date(2026, 1, 1))
-    app = create_app(db, workers=1, max_waiting_jobs=1, space_weather=sw,
-                     allowed_hosts=("testserver", "localhost", "127.0.0.1"))
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def api_schema(request, tmp_path_factory):
+    # a small catalog keeps every generated request cheap; one stored run to read. On
+    # PostgreSQL too: its text cannot hold NUL, which SQLite's can
+    folder = tmp_path_factory.mktemp("fuzz")
+    with contextlib.ExitStack() as stack:
+        location = (stack.enter_context(new_pg_database())
+                    if request.param == "postgresql" else None)
+        db = synthetic_db(folder, objects=300, db=location)
+        cli_ok("screen", "--db", str(db), "--at", "2026-01-01T00:00:00Z", "--days", "0.5",
+               "--workers", "1")
+        sw = write_space_weather(folder / "sw.txt", date(2015, 1, 1), date(2045, 1, 1),
+                                 predicted_from=date(2026, 1, 1))
+        app = create_app(db, workers=1, max_waiting_jobs=1, space_weather=sw,
+                         allowed_hosts=("testserver", "localhost", "127.0.0.1"))
+        yield schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 def test_api_conforms_and_never_fails(api_schema):

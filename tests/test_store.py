@@ -130,3 +130,18 @@ def test_element_set_rows_by_window_and_object(catalog_db) -> None:
         assert store.element_set_rows(("epoch_us",), end_us=first[0].epoch_us - 10**12) == []
         with pytest.raises(ValueError, match="not element_sets columns"):
             store.element_set_rows(("epoch_us; DROP TABLE objects",))
+
+
+def test_nul_bytes_are_rejected_or_unmatched_on_either_engine(catalog_db) -> None:
+    # PostgreSQL's text cannot hold NUL at all; a NUL in a file or a query must not make
+    # the load or the search fail there when it does not on SQLite
+    good = write_tle(_elements(3)).splitlines()
+    bad = good[4][:20] + "\x00" + good[4][21:]
+    text = "\n".join([*good[:4], bad, *good[5:]]) + "\n"
+    with CatalogStore(catalog_db) as store:
+        report = load_text(store, text, source="nul.tle")
+        assert (report.n_added, report.n_rejected) == (2, 1)
+        (rej,) = store.rejects()
+        assert "\x00" not in rej.raw and "\\x00" in rej.raw
+        assert store.search_objects("SYN\x00TH") == (0, [])
+        assert store.search_objects(None, owner="U\x00S") == (0, [])

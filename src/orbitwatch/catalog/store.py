@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -174,6 +174,12 @@ def element_set_from_row(row: Sequence[Any]) -> ElementSet:
     )
 
 
+def _visible_nul(text: str | None) -> str | None:
+    """NUL bytes written as ``\\x00``: a rejected line keeps every other character, and
+    PostgreSQL's text, which cannot hold NUL, takes it as SQLite's does."""
+    return text if text is None or "\x00" not in text else text.replace("\x00", "\\x00")
+
+
 def _pause_before_commit() -> None:
     """Fault injection for the crash tests: with ``ORBITWATCH_PAUSE_BEFORE_COMMIT`` naming
     a FIFO, a load announces its process id there once every row is in its open
@@ -281,7 +287,8 @@ class CatalogStore:
     def _store_rejects(self, load_id: int, rejects: Iterable[Reject]) -> None:
         """Keep the first MAX_REJECTS_PER_LOAD rejects of a load (the load's row counts
         them all), so that a file of junk cannot fill the disk."""
-        rejects = list(rejects)[:MAX_REJECTS_PER_LOAD]
+        rejects = [replace(r, raw=_visible_nul(r.raw), reason=_visible_nul(r.reason))
+                   for r in list(rejects)[:MAX_REJECTS_PER_LOAD]]
         self.db.executemany(
             "INSERT INTO rejects (load_id, source, line_no, field, reason, raw_text, "
             "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
@@ -405,6 +412,8 @@ class CatalogStore:
         """Objects whose name contains ``text`` (case-insensitive) or whose catalog number
         or COSPAR id is ``text``, optionally of one owner code and type: ``(total, rows)``
         in catalog-number order, with the latest element set's epoch."""
+        if any("\x00" in (v or "") for v in (text, owner, object_type)):
+            return 0, []  # nothing stored holds a NUL (loads reject control characters)
         where, params = [], []
         if text:
             clause = "(UPPER(o.object_name) LIKE UPPER(?) ESCAPE '\\' OR o.object_id = ?"
