@@ -37,7 +37,10 @@ lint: $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/lint-imports
 
+# the PostgreSQL tests use a local server: started here where Debian's is installed and
+# we may (root); elsewhere they skip, saying why (ORBITWATCH_TEST_PG names another server)
 test: lint
+	@.ci/start-postgres >/dev/null 2>&1 || echo "note: no local PostgreSQL started; its tests skip unless ORBITWATCH_TEST_PG names a server"
 	$(BIN)/python -m pytest -q
 
 # the developer's loop: everything but the tests marked slow (brute-force references,
