@@ -72,6 +72,7 @@ def test_jobs_outlive_the_service_on_postgresql(tmp_path: Path, pg_url: str):
     assert jobs[first["job_id"]]["state"] == "done"
     assert again["state"] == "done" and again["run_id"] > done["run_id"]
     assert health["database"].startswith("postgresql://orbitwatch:***@127.0.0.1")
+    assert health["engine"].startswith("PostgreSQL ")
     assert json.loads(record)["days"] == 0.1
 
 
@@ -172,3 +173,44 @@ def test_two_processes_storing_a_runs_risk_at_once_both_succeed(tmp_path: Path,
         with ThreadPoolExecutor(4) as pool:
             pages = list(pool.map(report, range(4)))
         assert all(p == expected for p in pages)
+
+
+def test_a_database_copied_whole_reads_the_same_both_ways(tmp_path: Path, pg_url: str):
+    from tests.service_helpers import screened_db
+
+    source = str(screened_db(tmp_path))
+    cli_ok("catalog", "load", str(tmp_path / "s.json"), "--db", source)  # loads: 3
+    done = _cli("database", "copy", "--db", source, "--to", pg_url)
+    assert done.returncode == 0, done.stderr
+    assert "1,500 element_sets" in done.stdout and ":orbitwatch@" not in done.stdout
+    back = str(tmp_path / "back.db")
+    assert _cli("database", "copy", "--db", pg_url, "--to", back).returncode == 0
+
+    def reads(db: str) -> list[str]:
+        return [_cli(*args, "--db", db).stdout for args in (
+            ("report", "--sort", "pc", "--limit", "0", "--format", "csv"),
+            ("runs", "list", "--format", "csv"),
+            ("catalog", "rejects", "--format", "csv"),
+            ("database", "status", "--format", "csv"))]
+
+    a, b, c = reads(source), reads(pg_url), reads(back)
+    assert a[0].count("\n") > 10 and a[:3] == b[:3] == c[:3]
+    def table_rows(status: str) -> dict[str, str]:
+        return dict(line.split(",", 1) for line in status.splitlines()
+                    if line.startswith("rows"))
+
+    held = table_rows(a[3])
+    assert held["rows element_sets"] == "1500" and held["rows conjunctions"] != "0"
+    for copy in (b[3], c[3]):
+        assert {k: v for k, v in table_rows(copy).items() if k in held} == held
+    # new rows get new ids after the copied ones
+    with CatalogStore(pg_url) as store:
+        assert [r["load_id"] for r in store.loads()] == [3, 2, 1]
+    cli_ok("catalog", "load", str(tmp_path / "sat.csv"), "--db", pg_url)
+    with CatalogStore(pg_url) as store:
+        assert store.loads(limit=1)[0]["load_id"] == 4
+    # a target that holds anything is refused, and left as it was
+    again = _cli("database", "copy", "--db", source, "--to", pg_url)
+    assert again.returncode == 2 and "copy into an empty database" in again.stderr
+    with CatalogStore(pg_url) as store:
+        assert store.counts()["loads"] == 4

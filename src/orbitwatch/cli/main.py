@@ -37,6 +37,7 @@ from orbitwatch.cli.common import (
     start_time,
     warn_if_stale,
 )
+from orbitwatch.cli.database_cmd import database
 from orbitwatch.cli.environment_cmd import environment, lifetime_cmd
 from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
@@ -353,6 +354,7 @@ def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
 
 
 cli.add_command(screen_cmd)
+cli.add_command(database)
 
 
 #: Seconds an idle HTTP connection stays open. Longer than clients keep theirs (httpx 5 s,

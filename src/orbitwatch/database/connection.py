@@ -146,6 +146,17 @@ class Database:
         """An index on ``schema.table`` (it lives in the table's schema)."""
         self.execute(f"CREATE INDEX {name} ON {schema}.{table} ({columns})")
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        """The rows of a query as they come, not all held at once (a whole table)."""
+        yield from self.execute(sql, params)
+
+    def reset_identity(self, table: str, column: str) -> None:
+        """After rows were written with their ids: the next id follows the largest."""
+
+    def server_version(self) -> str:
+        """The engine and its version, for reports."""
+        raise NotImplementedError
+
     def copy_rows(self, table: str, columns: Sequence[str],
                   rows: Iterable[Sequence[Any]]) -> None:
         """Append rows to a table as fast as the engine allows (COPY on PostgreSQL)."""
@@ -250,6 +261,9 @@ class SqliteDatabase(Database):
     def column_names(self, table: str) -> list[str]:
         return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
+    def server_version(self) -> str:
+        return f"SQLite {sqlite3.sqlite_version}"
+
     def close(self) -> None:
         self.conn.close()
 
@@ -302,6 +316,17 @@ class PostgresDatabase(Database):
                              f"ON CONFLICT ({', '.join(unique)}) DO NOTHING").rowcount
         self.execute(f"DROP TABLE {stage}")
         return int(added)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        with self.conn.cursor() as cur:
+            yield from cur.stream(_to_psycopg(sql), params)
+
+    def reset_identity(self, table: str, column: str) -> None:
+        self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                     f"COALESCE(MAX({column}), 0) + 1, false) FROM {table}")
+
+    def server_version(self) -> str:
+        return "PostgreSQL " + self.execute("SHOW server_version").fetchone()[0]
 
     def serialize(self, name: str, key: int = 0) -> None:
         # an advisory lock released at commit or rollback; the name hashed to 32 bits

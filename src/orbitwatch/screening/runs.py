@@ -123,11 +123,22 @@ def _add_columns(db: Database) -> None:
 def _migrations(store: CatalogStore) -> tuple[Migration, ...]:
     """The runs' migrations, in order (``meta.runs_schema_version`` counts those
     applied). The first two are written to find tables made before versions were kept."""
-    return (
+    steps = (
         _create_tables,
         _add_columns,  # both states at TCA and the objects' rows, kept with each event
         lambda db: _upgrade_runs_without_states(store),
     )
+    assert len(steps) == RUN_MIGRATION_COUNT
+    return steps
+
+
+#: How many migrations the runs' tables have (``_migrations``).
+RUN_MIGRATION_COUNT = 3
+
+
+def ensure_run_tables(store: CatalogStore) -> None:
+    """The run tables, created or upgraded as needed (a writable store)."""
+    migrate(store.db, "runs", _migrations(store))
 
 
 def _ensure(store: CatalogStore) -> Database:

@@ -104,7 +104,9 @@ def create_app(db_path: DatabaseLocation, *, workers: int | None = None, token: 
         with CatalogStore(db_path) as store:
             counts = store.counts()
             newest = store.newest_epoch_us()
-        return {"software": f"orbitwatch {__version__}", "database": str(store.path), **counts,
+            engine = store.db.server_version()
+        return {"software": f"orbitwatch {__version__}", "database": str(store.path),
+                "engine": engine, **counts,
                 "newest_epoch_utc": iso_ms(newest) if newest is not None else None}
 
     app.include_router(catalog_router, prefix="/api")

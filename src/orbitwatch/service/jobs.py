@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from orbitwatch.app.jobs_table import ensure_job_table
 from orbitwatch.app.screening import ScreeningRequest, run_screening
 from orbitwatch.catalog import CatalogStore
 from orbitwatch.database import DatabaseLocation
-from orbitwatch.database.migrations import migrate
 from orbitwatch.errors import BusyError, OrbitwatchError
 
 
@@ -41,16 +41,6 @@ class Job:
                 "run_id": self.run_id, "error": self.error, "request": self.request}
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS service_jobs (
-    job_id INTEGER PRIMARY KEY,
-    created_utc TEXT NOT NULL,
-    state TEXT NOT NULL,               -- queued, running, done, failed
-    progress REAL NOT NULL,
-    run_id INTEGER, error TEXT,
-    request_json TEXT NOT NULL,        -- ScreeningRequest.to_record(), to run it again
-    description_json TEXT NOT NULL     -- what the API shows of the request
-)"""
 #: Progress is written to the database at most every this fraction of the window.
 PROGRESS_STEP = 0.1
 
@@ -68,7 +58,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(max_running)
         with CatalogStore(db_path) as store:
-            migrate(store.db, "jobs", (lambda db: db.script(_SCHEMA),))
+            ensure_job_table(store.db)
 
     def resume(self) -> list[int]:
         """Run again the jobs a previous service left queued or running; their ids."""
