@@ -1,6 +1,6 @@
 """Reports of a stored screening run: the risk computed once, then every page a read.
 
-    python benchmarks/bench_report.py --db FILE [--run N]
+    python benchmarks/bench_report.py --db FILE|URL [--run N]
 
 On a catalog database with a stored run (for the seven-day full-catalog figure:
 ``orbitwatch catalog load --db week.db $ORBITWATCH_DATA/catalogs/celestrak_active_2026-07-12.csv
@@ -9,6 +9,8 @@ week.db --at 2026-07-12T00:00:00Z --days 7``), on a copy of it: the time to comp
 store the run's risk again, then the time of each page a user or the web UI asks for
 (every sort, an object's events, a band, a CSV of 5,000 rows, the coordination report,
 one event with its CDM states), each in a fresh connection as the service opens one.
+A PostgreSQL URL is used as it is (no copy): its run's stored risk is computed again
+(`orbitwatch database copy --db week.db --to URL` makes such a database).
 """
 
 from __future__ import annotations
@@ -20,23 +22,27 @@ import time
 from pathlib import Path
 
 from orbitwatch.catalog import CatalogStore
+from orbitwatch.database import is_server_url
 from orbitwatch.reports.coordination import coordination_rows
 from orbitwatch.reports.run_risk import SORT_COLUMNS, EventFilter, open_run_risk
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True)
     parser.add_argument("--run", type=int, default=None, help="run id (default: newest)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "copy.db"
-        shutil.copy(args.db, db)
+        db: str | Path = args.db
+        if not is_server_url(args.db):
+            db = Path(tmp) / "copy.db"
+            shutil.copy(args.db, db)
         with CatalogStore(db) as store:
             run = args.run or store.db.execute(
                 "SELECT MAX(run_id) FROM screening_runs").fetchone()[0]
             store.db.execute(f"DROP TABLE IF EXISTS run_risk_{int(run)}")
-            store.db.execute("DELETE FROM run_risk_runs WHERE run_id = ?", (run,))
+            if store.db.has_table("run_risk_runs"):
+                store.db.execute("DELETE FROM run_risk_runs WHERE run_id = ?", (run,))
             t0 = time.perf_counter()
             risk = open_run_risk(store, run)
             n = risk.count()
