@@ -17,8 +17,9 @@ TERRASAR, TANDEM = 31698, 36605
 PICKED = {ISS, PROGRESS, CYGNUS, HST, LAGEOS_1, TERRASAR, TANDEM, 49044, 63520, 64751}
 
 
-def small_history_db(shared_data: Path, folder: Path) -> Path:
-    """The picked objects' lines of each snapshot, one file per snapshot, loaded."""
+def small_history_db(shared_data: Path, folder: Path, db: str | None = None) -> str | Path:
+    """The picked objects' lines of each snapshot, one file per snapshot, loaded (into
+    ``db``, a PostgreSQL URL, or a file in ``folder``)."""
     files = []
     with tarfile.open(shared_data / HISTORY) as archive:
         for member in archive.getmembers():
@@ -32,7 +33,7 @@ def small_history_db(shared_data: Path, folder: Path) -> Path:
             path = folder / Path(member.name).name
             path.write_text("\n".join(kept) + "\n")
             files.append(str(path))
-    db = folder / "h.db"
+    db = db or folder / "h.db"
     result = CliRunner().invoke(cli, ["catalog", "load", "--db", str(db), *sorted(files)])
     assert result.exit_code == 0, result.stderr
     return db

@@ -214,3 +214,22 @@ def test_a_database_copied_whole_reads_the_same_both_ways(tmp_path: Path, pg_url
     assert again.returncode == 2 and "copy into an empty database" in again.stderr
     with CatalogStore(pg_url) as store:
         assert store.counts()["loads"] == 4
+
+
+def test_behaviour_and_environment_read_the_same_history_on_both_engines(
+        shared_data: Path, tmp_path: Path, pg_url: str):
+    from tests.history_helpers import small_history_db
+
+    (tmp_path / "f").mkdir()
+    (tmp_path / "p").mkdir()
+    engines = (str(small_history_db(shared_data, tmp_path / "f")),
+               str(small_history_db(shared_data, tmp_path / "p", db=pg_url)))
+    outputs = []
+    for db in engines:
+        outputs.append([_cli(*args, "--db", db).stdout for args in (
+            ("manoeuvres", "--format", "csv", "--limit", "0"),
+            ("proximity", "--format", "csv", "--limit", "0"),
+            ("environment", "census", "--by", "orbit-class", "--at",
+             "2025-09-20T00:00:00Z", "--format", "csv"))])
+    assert outputs[0][0].count("RAISE") >= 2  # the ISS reboosts at least
+    assert outputs[0] == outputs[1]
