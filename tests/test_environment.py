@@ -382,3 +382,9 @@ def test_ballistic_coefficient_from_the_element_set_history(tmp_path: Path):
         result = predict_lifetimes(snap, weather, store=store, workers=1)
     assert result.b_source[0] == "HISTORY"
     assert result.b_m2_kg[0] == pytest.approx(b_true, rel=0.03)
+    # one owner code, spaces and empty items around it: the same parse for every command
+    for command in (("environment", "compliance"), ("lifetime",)):
+        code, out, err = _run(*command, "--db", str(copy), "--space-weather", str(sw),
+                              "--owner", " FR ,, ", "--format", "json", "--limit", "0")
+        assert code == 0, err
+        assert [r["NORAD_CAT_ID"] for r in json.loads(out)] == [70002]

@@ -11,6 +11,12 @@ from orbitwatch.errors import InputError
 MAX_CATALOG_NUMBER = 999_999_999
 
 
+def parse_owners(text: str | None) -> list[str] | None:
+    """``"US, PRC"`` as SATCAT owner codes (None for no text or no codes)."""
+    owners = [o.strip() for o in (text or "").split(",") if o.strip()]
+    return owners or None
+
+
 def parse_ids(text: str | None, name: str = "ids") -> list[int] | None:
     """``"25544, 48274"`` as catalog numbers (None for no text), or an InputError naming
     the parameter."""

@@ -6,47 +6,32 @@ from __future__ import annotations
 import click
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows
-from orbitwatch.app.inputs import parse_ids, parse_time
+from orbitwatch.app.inputs import parse_ids, parse_owners, parse_time
 from orbitwatch.cli.common import (
     db_option,
     format_option,
     handle_errors,
     limit_option,
     open_catalog,
+    selection_options,
 )
 from orbitwatch.cli.output import render
-
-_select = [
-    click.option("--id", "ids", default=None, help="Catalog numbers, comma-separated."),
-    click.option("--name", default=None, help="Name pattern (regular expression, any case)."),
-    click.option("--owner", default=None, help="SATCAT owner codes, comma-separated."),
-    limit_option,
-    format_option,
-]
-
-
-def _options(f):
-    for option in reversed(_select):
-        f = option(f)
-    return f
-
-
-def _owners(owner: str | None) -> list[str] | None:
-    return [o.strip() for o in owner.split(",") if o.strip()] if owner else None
 
 
 @click.command("manoeuvres")
 @db_option
 @click.option("--from", "start", default=None, help="First epoch, UTC ISO-8601.")
 @click.option("--to", "end", default=None, help="Last epoch, UTC ISO-8601.")
-@_options
+@selection_options
+@limit_option
+@format_option
 @handle_errors
 def manoeuvres_cmd(db, start, end, ids, name, owner, limit, fmt) -> None:
     """Manoeuvres found in the element-set history: the element sets that bracket each,
     its velocity change (RTN, m/s), kind and confidence; dockings too."""
     with open_catalog(db) as store:
         rows, summary = manoeuvre_rows(
-            store, ids=parse_ids(ids, "--id"), owners=_owners(owner), name=name,
+            store, ids=parse_ids(ids, "--id"), owners=parse_owners(owner), name=name,
             start=parse_time(start, "--from") if start else None,
             end=parse_time(end, "--to") if end else None)
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
@@ -66,14 +51,16 @@ def manoeuvres_cmd(db, start, end, ids, name, owner, limit, fmt) -> None:
               help="First day, UTC ISO-8601 [default: the last --days of the history].")
 @click.option("--days", type=click.IntRange(1, 60), default=7, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=None)
-@_options
+@selection_options
+@limit_option
+@format_option
 @handle_errors
 def proximity_cmd(db, start, days, workers, ids, name, owner, limit, fmt) -> None:
     """Pairs that stay close or approach slowly over the history: ATTACHED, APPROACH,
     DEPARTURE, CO-LOCATED, FORMATION, or STALE when an old element set explains it."""
     with open_catalog(db) as store:
         rows = proximity_rows(store, start=parse_time(start, "--at") if start else None,
-                              days=days, ids=parse_ids(ids, "--id"), owners=_owners(owner),
+                              days=days, ids=parse_ids(ids, "--id"), owners=parse_owners(owner),
                               name=name, workers=workers)
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
                       title="Proximity operations"), nl=False)

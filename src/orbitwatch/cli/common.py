@@ -111,6 +111,20 @@ format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS
                              default="table", show_default=True, help="Output format.")
 limit_option = click.option("--limit", type=click.IntRange(min=0), default=50,
                             show_default=True, help="Rows to print (0: all).")
+owner_option = click.option("--owner", default=None,
+                            help="SATCAT owner codes, comma-separated.")
+
+
+def selection_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--id``, ``--name`` and ``--owner``: the objects a command is about (parameters
+    ``ids``, ``name``, ``owner``; parse them with parse_ids / parse_owners)."""
+    f = owner_option(f)
+    f = click.option("--name", default=None,
+                     help="Name pattern (regular expression, any case).")(f)
+    return click.option("--id", "ids", default=None,
+                        help="Catalog numbers, comma-separated.")(f)
+
+
 #: A report's format (a standalone HTML page besides table, CSV, JSON) and its file.
 page_format_option = click.option("--format", "fmt",
                                   type=click.Choice([*OUTPUT_FORMATS, "html"]),

@@ -17,7 +17,7 @@ from orbitwatch.app.environment import (
     scorecard_rows,
     space_weather_path,
 )
-from orbitwatch.app.inputs import parse_ids, parse_time
+from orbitwatch.app.inputs import parse_ids, parse_owners, parse_time
 from orbitwatch.catalog.snapshot import name_pattern
 from orbitwatch.catalog.sources import CelesTrakClient
 from orbitwatch.cli.common import (
@@ -27,7 +27,9 @@ from orbitwatch.cli.common import (
     limit_option,
     open_catalog,
     out_option,
+    owner_option,
     page_format_option,
+    selection_options,
 )
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
 from orbitwatch.environment.census import GROUPINGS, geo_belt, shell_density
@@ -174,17 +176,14 @@ def _pyplot():
 
 
 def _selection(ids: str | None, owner: str | None, name: str | None):
-    return (parse_ids(ids, "--id") if ids else None,
-            [o.strip() for o in owner.split(",") if o.strip()] if owner else None,
+    return (parse_ids(ids, "--id") if ids else None, parse_owners(owner),
             name_pattern(name) if name else None)
 
 
 @click.command("lifetime")
 @db_option
 @at_option
-@click.option("--id", "ids", default=None, help="Catalog numbers, comma-separated.")
-@click.option("--name", default=None, help="Name pattern (regular expression, any case).")
-@click.option("--owner", default=None, help="SATCAT owner codes, comma-separated.")
+@selection_options
 @weather_option
 @limit_option
 @fmt_option
@@ -206,7 +205,7 @@ def lifetime_cmd(db, at, ids, name, owner, weather, limit, fmt) -> None:
 @environment.command("compliance")
 @db_option
 @at_option
-@click.option("--owner", default=None, help="SATCAT owner codes, comma-separated.")
+@owner_option
 @click.option("--scorecard", is_flag=True, help="One row per owner nation instead.")
 @weather_option
 @limit_option
@@ -222,7 +221,7 @@ def compliance_cmd(db, at, owner, scorecard, weather, limit, fmt, out) -> None:
             rows, run_id = scorecard_rows(store, env)
         else:
             rows, run_id = env.compliance, None
-    owners = {o.strip() for o in owner.split(",")} if owner else None
+    owners = parse_owners(owner)
     if owners:
         rows = [r for r in rows if r["OWNER"] in owners]
     if not scorecard:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from orbitwatch.app.inputs import parse_time
+from orbitwatch.app.inputs import parse_owners, parse_time
 from orbitwatch.app.screening import ScreeningRequest, read_element_files, run_screening
 from orbitwatch.cli.common import (
     _parse_ids,
@@ -76,7 +76,7 @@ def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_p
         start=window_start, days=days, volume=volume,
         elements_at=parse_time(elements_at, "--elements-at") if elements_at else None,
         primaries=_parse_ids(primary_ids, "--primary") if primary_ids else None,
-        owners=owners.split(",") if owners else None, name_pattern=name_pattern,
+        owners=parse_owners(owners), name_pattern=name_pattern,
         extra=read_element_files(add_paths), max_age_days=max_age, workers=workers,
         dask_address=dask_address, include_analyst=not no_analyst, store_run=not no_store)
     bar = None
