@@ -298,6 +298,12 @@ def test_compliance_states_rule_end_of_mission_and_verdict(leo_db, tmp_path: Pat
     card = {r["OWNER"]: r for r in json.loads(out)}
     assert card["US"]["OBJECTS"] == 2 and card["US"]["DISPOSAL_JUDGED"] == 2
     assert card["US"]["COMPLIANT_SHARE"] == 0.5
+    # one owner code, spaces and empty items around it: the same parse for every command
+    for command in (("environment", "compliance"), ("lifetime",)):
+        code, out, err = _run(*command, "--db", str(copy), "--space-weather", str(sw),
+                              "--owner", " FR ,, ", "--format", "json", "--limit", "0")
+        assert code == 0, err
+        assert [r["NORAD_CAT_ID"] for r in json.loads(out)] == [70002]
 
 
 def test_commands_on_an_empty_catalog_or_out_of_range_dates(tmp_path: Path, leo_db):
@@ -382,9 +388,3 @@ def test_ballistic_coefficient_from_the_element_set_history(tmp_path: Path):
         result = predict_lifetimes(snap, weather, store=store, workers=1)
     assert result.b_source[0] == "HISTORY"
     assert result.b_m2_kg[0] == pytest.approx(b_true, rel=0.03)
-    # one owner code, spaces and empty items around it: the same parse for every command
-    for command in (("environment", "compliance"), ("lifetime",)):
-        code, out, err = _run(*command, "--db", str(copy), "--space-weather", str(sw),
-                              "--owner", " FR ,, ", "--format", "json", "--limit", "0")
-        assert code == 0, err
-        assert [r["NORAD_CAT_ID"] for r in json.loads(out)] == [70002]
