@@ -6,6 +6,7 @@ everything stored before intact."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -115,10 +116,12 @@ def test_orbitwatch_db_names_the_default_store(tmp_path: Path, request, engine: 
     synthetic_db(tmp_path, objects=50, db=location)
     done = subprocess.run([sys.executable, "-m", "orbitwatch", "catalog", "info", "--format",
                            "json"], capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "ORBITWATCH_DB": location,
+                          env={**os.environ, "ORBITWATCH_DB": location,
                                "ORBITWATCH_HOME": str(tmp_path / "home")})
     assert done.returncode == 0, done.stderr
-    assert "50" in done.stdout
+    # the 50 objects loaded there, not the empty default file under ORBITWATCH_HOME
+    assert json.loads(done.stdout)[0]["stored"]["objects"] == 50
+    assert not (tmp_path / "home" / "catalog.db").exists()
 
 
 def test_radii_for_one_call_are_computed_apart_and_a_new_table_recomputes(

@@ -202,7 +202,9 @@ class Database:
         raise NotImplementedError
 
     def has_table(self, name: str) -> bool:
-        return name in self.table_names()
+        """Whether the main schema has this table (one indexed lookup: every store
+        opening asks it)."""
+        raise NotImplementedError
 
     def column_names(self, table: str) -> list[str]:
         raise NotImplementedError
@@ -257,6 +259,10 @@ class SqliteDatabase(Database):
         master = "sqlite_temp_master" if schema == self.temp_schema else "sqlite_master"
         return {r[0] for r in self.conn.execute(
             f"SELECT name FROM {master} WHERE type = 'table'")}
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                 "name = ?", (name,)).fetchone() is not None
 
     def column_names(self, table: str) -> list[str]:
         return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
@@ -346,6 +352,11 @@ class PostgresDatabase(Database):
             return {r[0] for r in self.conn.execute(sql)}
         return {r[0] for r in self.conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = %s", (self.main_schema,))}
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+            (self.main_schema, name)).fetchone() is not None
 
     def column_names(self, table: str) -> list[str]:
         return [r[0] for r in self.conn.execute(

@@ -291,7 +291,7 @@ def conjunctions_by_owner(store: CatalogStore, run_id: int,
     """Per SATCAT owner: (report rows its objects are in, red ones) of a run's stored
     risk; None when the run's risk is not stored."""
     db = store.db
-    if f"run_risk_{int(run_id)}" not in db.table_names():  # stored without its risk
+    if not db.has_table(f"run_risk_{int(run_id)}"):  # stored without its risk
         return None
     table = risk_table(db.main_schema, run_id)
     red = "CASE WHEN pc >= ? THEN 1 ELSE 0 END"
@@ -328,7 +328,7 @@ def open_run_risk(store: CatalogStore, run_id: int, *,
 def _stored(store: CatalogStore, run_id: int, marker: str) -> int | None:
     """``skipped`` of a run's risk stored for this radius table; None when not stored."""
     db = store.db
-    if "run_risk_runs" not in db.table_names():  # a catalog from before stored risk
+    if not db.has_table("run_risk_runs"):  # a catalog from before stored risk
         return None
     row = db.execute(
         f"SELECT skipped FROM {db.main_schema}.run_risk_runs WHERE run_id = ? AND "

@@ -152,7 +152,7 @@ def _ensure(store: CatalogStore) -> Database:
 def _check_readable(store: CatalogStore) -> None:
     """A read-only store can be read as it is: its run tables exist (or there are no
     runs) and none needs the one-time upgrade."""
-    if "screening_runs" not in store.db.table_names():
+    if not store.db.has_table("screening_runs"):
         raise NotFoundError(f"no screening run stored in {store.path}")
     if check_readable(store.db, "runs", _migrations(store)) == 0:
         raise StoreError(f"{store.path} holds runs stored by an earlier version; open it "
