@@ -9,11 +9,8 @@ from orbitwatch.app.jobs_table import JOB_MIGRATIONS
 from orbitwatch.catalog import CatalogStore
 from orbitwatch.catalog.store import CATALOG_MIGRATIONS
 from orbitwatch.database.migrations import schema_version
-from orbitwatch.screening.runs import RUN_MIGRATION_COUNT
+from orbitwatch.screening.runs import run_migrations
 
-#: Parts and the number of migrations this orbitwatch knows for each.
-PARTS = (("catalog", len(CATALOG_MIGRATIONS)), ("runs", RUN_MIGRATION_COUNT),
-         ("jobs", len(JOB_MIGRATIONS)))
 _TABLES = ("objects", "element_sets", "loads", "rejects", "hard_body_radii",
            "screening_runs", "conjunctions", "service_jobs")
 
@@ -25,7 +22,9 @@ def database_status(store: CatalogStore) -> list[dict[str, Any]]:
         {"WHAT": "database", "VALUE": str(store.path)},
         {"WHAT": "engine", "VALUE": db.server_version()},
     ]
-    for part, known in PARTS:
+    parts = (("catalog", len(CATALOG_MIGRATIONS)), ("runs", len(run_migrations(store))),
+             ("jobs", len(JOB_MIGRATIONS)))
+    for part, known in parts:
         have = schema_version(db, part)
         state = ("no tables yet" if have == 0 else "current" if have == known
                  else "older: opened writable, it is upgraded" if have < known

@@ -120,32 +120,26 @@ def _add_columns(db: Database) -> None:
                 db.execute(db.ddl(f"ALTER TABLE {table} ADD COLUMN {column}"))
 
 
-def _migrations(store: CatalogStore) -> tuple[Migration, ...]:
+def run_migrations(store: CatalogStore) -> tuple[Migration, ...]:
     """The runs' migrations, in order (``meta.runs_schema_version`` counts those
     applied). The first two are written to find tables made before versions were kept."""
-    steps = (
+    return (
         _create_tables,
         _add_columns,  # both states at TCA and the objects' rows, kept with each event
         lambda db: _upgrade_runs_without_states(store),
     )
-    assert len(steps) == RUN_MIGRATION_COUNT
-    return steps
-
-
-#: How many migrations the runs' tables have (``_migrations``).
-RUN_MIGRATION_COUNT = 3
 
 
 def ensure_run_tables(store: CatalogStore) -> None:
     """The run tables, created or upgraded as needed (a writable store)."""
-    migrate(store.db, "runs", _migrations(store))
+    migrate(store.db, "runs", run_migrations(store))
 
 
 def _ensure(store: CatalogStore) -> Database:
     if store.read_only:
         _check_readable(store)
     else:
-        migrate(store.db, "runs", _migrations(store))
+        ensure_run_tables(store)
     return store.db
 
 
@@ -154,7 +148,7 @@ def _check_readable(store: CatalogStore) -> None:
     runs) and none needs the one-time upgrade."""
     if not store.db.has_table("screening_runs"):
         raise NotFoundError(f"no screening run stored in {store.path}")
-    if check_readable(store.db, "runs", _migrations(store)) == 0:
+    if check_readable(store.db, "runs", run_migrations(store)) == 0:
         raise StoreError(f"{store.path} holds runs stored by an earlier version; open it "
                          "once writable (any orbitwatch runs command) to upgrade them")
 
