@@ -60,8 +60,9 @@ def copy_database(source: CatalogStore, target: CatalogStore,
             if table not in have:  # a source from before that part existed
                 rows[table] = 0
                 continue
+            in_source = set(source.db.column_names(table))
             columns = [c for c in target.db.column_names(table)
-                       if c in set(source.db.column_names(table)) and c != "rowid"]
+                       if c in in_source and c != "rowid"]
             if id_column == "rowid":  # SQLite's implicit row id, a column on PostgreSQL
                 columns.insert(0, "rowid")
             order = f" ORDER BY {id_column}" if id_column else ""
