@@ -278,3 +278,31 @@ def test_chunks_keep_every_worker_busy(workers: int, days: float):
     assert max(lengths) <= settings.chunk_s + 1e-9
     # so that the last round leaves at most a third of the workers idle
     assert len(bounds) >= CHUNKS_PER_WORKER * workers
+
+
+def test_an_approach_on_a_chunk_bound_is_one_event(socrates_objects, monkeypatch):
+    """Both chunks beside a bound find an approach 0.3 s after it; the joined table has
+    it once, as a single chunk finds it, and every event in TCA order."""
+    from orbitwatch.screening import api
+
+    pair = [e for e in socrates_objects if e.norad_cat_id in (24920, 27422)]
+    whole = screen(snapshot_of(pair, RUN_TIME), duration=timedelta(days=7),
+                   settings=EngineSettings(workers=1))
+    tca_us = int(whole.events["tca_us"][0])
+    start = us_to_datetime(tca_us - 3_600_300_000)  # a bound of 1 h chunks 0.3 s before
+    seen = []
+    join = api._join_events
+    monkeypatch.setattr(api, "_join_events",
+                        lambda outputs, failed_at: seen.append(outputs) or join(outputs,
+                                                                                failed_at))
+    chunked = screen(snapshot_of(pair, RUN_TIME), start=start, duration=timedelta(hours=3),
+                     settings=EngineSettings(workers=1, chunk_s=3600.0))
+    one = screen(snapshot_of(pair, RUN_TIME), start=start, duration=timedelta(hours=3),
+                 settings=EngineSettings(workers=1, chunk_s=3 * 3600.0))
+    found_by = [k for k, out in enumerate(seen[0])
+                if (np.abs(out.events["tca_us"] - tca_us) < 1000).any()]
+    assert found_by == [0, 1]
+    assert len(chunked.events) == len(one.events) >= 1
+    assert (np.abs(chunked.events["tca_us"] - one.events["tca_us"]) <= 1000).all()
+    assert np.allclose(chunked.events["miss_m"], one.events["miss_m"], rtol=0, atol=1.0)
+    assert (np.diff(whole.events["tca_us"]) >= 0).all()

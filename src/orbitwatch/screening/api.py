@@ -25,8 +25,10 @@ from orbitwatch.propagation.sgp4_batch import (
     states_at,
 )
 from orbitwatch.screening.engine import (
+    DUPLICATE_S,
     ChunkOutput,
     EngineSettings,
+    first_of_each,
     min_per_pair,
     run_chunks,
 )
@@ -95,14 +97,14 @@ def screen(
     if len(elements) < 2:
         raise InputError(f"nothing to screen: {len(elements)} object(s) in the snapshot")
     jd0, fr0 = datetime_to_split_jd(start)
+    start_us = datetime_to_us(start)
     t0 = time.perf_counter()
-    outputs = run_chunks(arrays, jd0, fr0, window_s, objects.primary,
+    outputs = run_chunks(arrays, jd0, fr0, start_us, window_s, objects.primary,
                          policy.max_extent_km, settings, policy, objects.regime, progress)
     elapsed = time.perf_counter() - t0
     t_assembly = time.perf_counter()
-    start_us = datetime_to_us(start)
     failed_at = _first_failure_s(outputs, len(elements))
-    events = _assemble_events(outputs, objects, start_us, window_s, failed_at)
+    events = _join_events(outputs, failed_at)
     formation = _assemble_formation(outputs, objects, arrays, jd0, fr0, start_us, failed_at)
     failures = _failures(outputs, objects, start_us)
     counts = {k: sum(o.counts.get(k, 0) for o in outputs) for k in outputs[0].counts}
@@ -189,38 +191,43 @@ def _first_failure_s(outputs: list[ChunkOutput], n: int) -> np.ndarray:
     return failed_at
 
 
-def _assemble_events(outputs, objects: ObjectTable, start_us: int, window_s: float,
-                     failed_at: np.ndarray) -> np.ndarray:
-    """The chunks' approaches (within the volume, object 1 the primary, measured in the
-    workers) as one event table: those before either object failed, each approach once."""
-    i, j = _concat(outputs, "i").astype(np.int64), _concat(outputs, "j").astype(np.int64)
-    t = _concat(outputs, "tca_s")
-    # which rows to keep, found on (i, j, t) alone; every other column is gathered once
-    alive = np.flatnonzero((t < failed_at[i]) & (t < failed_at[j]))
-    # the same approach found from two chunks or guesses: keep one (|dt| < 1 s)
-    rows = alive[np.lexsort((t[alive], j[alive], i[alive]))]
-    i, j, t = i[rows], j[rows], t[rows]
-    new = np.ones(len(i), bool)
-    new[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (t[1:] - t[:-1] > 1.0)
-    new &= (t >= 0.0) & (t <= window_s)
-    rows, i, j, t = rows[new], i[new], j[new], t[new]
-    r1, v1, r2, v2, miss_rtn = (_concat(outputs, name, (3,))[rows] for name in
-                                ("r1", "v1", "r2", "v2", "miss_rtn_km"))
-    entry, exit_ = _concat(outputs, "entry_s")[rows], _concat(outputs, "exit_s")[rows]
-    ev = np.zeros(len(i), EVENT_DTYPE)
-    tca_us = start_us + np.round(t * 1e6).astype(np.int64)
-    ev["idx_1"], ev["idx_2"] = i, j
-    ev["norad_cat_id_1"] = objects.norad_cat_id[i]
-    ev["norad_cat_id_2"] = objects.norad_cat_id[j]
-    ev["tca_us"] = tca_us
-    ev["miss_m"] = np.linalg.norm(r2 - r1, axis=1) * 1000.0
-    ev["rel_speed_m_s"] = np.linalg.norm(v2 - v1, axis=1) * 1000.0
-    ev["miss_r_m"], ev["miss_t_m"], ev["miss_n_m"] = (miss_rtn * 1000.0).T
-    ev["dse_1_days"] = (tca_us - objects.epoch_us[i]) / 86_400e6
-    ev["dse_2_days"] = (tca_us - objects.epoch_us[j]) / 86_400e6
-    ev["entry_s"], ev["exit_s"] = entry, exit_
-    ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"] = r1, v1, r2, v2
-    return ev
+def _join_events(outputs: list[ChunkOutput], failed_at: np.ndarray) -> np.ndarray:
+    """The chunks' event rows as one table in TCA order, each approach once, none after
+    either object failed (a chunk does not see an earlier chunk's failures).
+
+    Each chunk's rows are unique and in TCA order already (built in the workers). An
+    approach found by two neighbouring chunks lies within DUPLICATE_S of the bound they
+    share, so only those rows are compared; the rest are joined as they are."""
+    pieces: list[tuple[np.ndarray, np.ndarray]] = []
+    near_end = (np.empty(0, EVENT_DTYPE), np.empty(0))  # the previous chunk's last rows
+    for k, out in enumerate(outputs):
+        t = out.tca_s
+        lo = int(np.searchsorted(t, out.start_s + DUPLICATE_S)) if k > 0 else 0
+        hi = (int(np.searchsorted(t, out.end_s - DUPLICATE_S)) if k < len(outputs) - 1
+              else len(t))
+        if k > 0:
+            pieces.append(_once(near_end, (out.events[:lo], t[:lo])))
+        pieces.append((out.events[lo:hi], t[lo:hi]))
+        near_end = (out.events[hi:], t[hi:])
+    if np.isfinite(failed_at).any():
+        pieces = [(ev[(t < failed_at[ev["idx_1"]]) & (t < failed_at[ev["idx_2"]])], t)
+                  for ev, t in pieces]
+    # copied as bytes: numpy copies structured rows field by field, 2.5 x slower (10 M
+    # events of 200 bytes: 1.0 s against 0.4 s)
+    joined = np.concatenate([np.ascontiguousarray(ev).view(np.uint8) for ev, _ in pieces])
+    return joined.view(EVENT_DTYPE)
+
+
+def _once(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Event rows of two chunks near their common bound, each approach once (the earliest
+    TCA), in TCA order."""
+    ev = np.concatenate([p[0] for p in parts])
+    t = np.concatenate([p[1] for p in parts])
+    i, j = ev["idx_1"], ev["idx_2"]
+    rows = np.lexsort((t, j, i))
+    rows = rows[first_of_each(i[rows], j[rows], t[rows], DUPLICATE_S)]
+    rows = rows[np.lexsort((j[rows], i[rows], t[rows]))]
+    return ev[rows], t[rows]
 
 
 def _assemble_formation(outputs, objects: ObjectTable, arrays: ElementArrays, jd0, fr0,

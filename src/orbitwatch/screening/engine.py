@@ -25,7 +25,13 @@ from orbitwatch.propagation.sgp4_batch import DIVERGED, flag_implausible
 from orbitwatch.screening import kernels
 from orbitwatch.screening.executors import run_locally, run_on_dask
 from orbitwatch.screening.refine import refine_tca
+from orbitwatch.screening.results import EVENT_DTYPE
 from orbitwatch.screening.volume import VolumePolicy
+
+#: One approach found twice (from two guesses, or by two neighbouring chunks): the same
+#: pair with TCAs this close (s). Two real approaches of one pair are half an orbit
+#: apart; formation pairs, which could be closer, are not events.
+DUPLICATE_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,20 +51,18 @@ class EngineSettings:
 
 @dataclass(slots=True)
 class ChunkOutput:
-    """Findings of one chunk; times in s from the window start, TEME km and km/s. The
-    approaches are within the volume already, object 1 the primary (or the lower
-    catalog number): the per-approach work is done in the workers, not the parent."""
+    """Findings of the chunk [start_s, end_s]; times in s from the window start.
 
-    i: np.ndarray
-    j: np.ndarray
+    ``events`` are rows of the run's event table (EVENT_DTYPE): approaches within the
+    volume and the window, object 1 the primary (or the lower catalog number), each once
+    within the chunk, in TCA order (then object rows); ``tca_s`` their TCAs. Everything
+    per approach is done here, in the workers: the parent only joins the chunks, comparing
+    the rows within DUPLICATE_S of a bound two chunks share (screening.api)."""
+
+    start_s: float
+    end_s: float
+    events: np.ndarray
     tca_s: np.ndarray
-    r1: np.ndarray
-    v1: np.ndarray
-    r2: np.ndarray
-    v2: np.ndarray
-    miss_rtn_km: np.ndarray  # (n, 3) object 2 - object 1 in object 1's RTN frame
-    entry_s: np.ndarray  # volume entry and exit, s from TCA
-    exit_s: np.ndarray
     slow_i: np.ndarray
     slow_j: np.ndarray
     slow_t_s: np.ndarray
@@ -109,11 +113,13 @@ def sample_states(array: SatrecArray, r_max_km: np.ndarray, jd0: float, fr0: flo
 class _Context:
     """Per-process state: the satellites, built once per worker."""
 
-    def __init__(self, elements: ElementArrays, jd0: float, fr0: float,
-                 primary: np.ndarray, radius_km: float, settings: EngineSettings,
-                 policy: VolumePolicy, regime: np.ndarray) -> None:
+    def __init__(self, elements: ElementArrays, jd0: float, fr0: float, start_us: int,
+                 window_s: float, primary: np.ndarray, radius_km: float,
+                 settings: EngineSettings, policy: VolumePolicy, regime: np.ndarray) -> None:
         self.satrecs = elements.satrecs()
         self.norad = elements.norad_cat_id
+        self.epoch_us = elements.epoch_us
+        self.start_us, self.window_s = start_us, window_s
         self.policy, self.regime = policy, regime
         self.array = SatrecArray(self.satrecs)
         self.r_max = elements.max_radius_km()
@@ -148,8 +154,7 @@ class _Context:
         fi, fj, ft = ci[moving], cj[moving], ct[moving]
         order = np.lexsort((ft, fj, fi))
         fi, fj, ft = fi[order], fj[order], ft[order]
-        new = np.ones(len(fi), bool)
-        new[1:] = (fi[1:] != fi[:-1]) | (fj[1:] != fj[:-1]) | (ft[1:] - ft[:-1] > st.step_s)
+        new = first_of_each(fi, fj, ft, st.step_s)
         fi, fj, ft = fi[new], fj[new], ft[new]
         # closest approach on the interpolants first: a pair whose interpolated distance
         # stays beyond the radius plus both error bounds cannot come within the radius;
@@ -185,11 +190,36 @@ class _Context:
                                ref.velocity_1_km_s[keep], ref.position_2_km[keep],
                                ref.velocity_2_km_s[keep], self.primary, self.norad,
                                self.regime, self.policy)
-        inside = a.least <= 1.0
-        return ChunkOutput(
-            a.i[inside], a.j[inside], ref.tca_s[keep][inside], a.r1[inside], a.v1[inside],
-            a.r2[inside], a.v2[inside], a.miss_rtn[inside], a.entry[inside], a.exit[inside],
-            si, sj, stt, sd, failed_rows, fail_t, fail_code, counts)
+        inside = np.flatnonzero(a.least <= 1.0)
+        tca_s = ref.tca_s[keep]
+        # each approach once (the earliest of its TCAs), then those within the window
+        rows = inside[np.lexsort((tca_s[inside], a.j[inside], a.i[inside]))]
+        t = tca_s[rows]
+        once = first_of_each(a.i[rows], a.j[rows], t, DUPLICATE_S) & (t >= 0.0) & (
+            t <= self.window_s)
+        rows, t = rows[once], t[once]
+        by_tca = np.lexsort((a.j[rows], a.i[rows], t))
+        rows, t = rows[by_tca], t[by_tca]
+        return ChunkOutput(start_s, end_s, self.event_rows(a, rows, t), t,
+                           si, sj, stt, sd, failed_rows, fail_t, fail_code, counts)
+
+    def event_rows(self, a: Approaches, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Approaches ``rows`` of ``a``, at ``t`` s from the window start, as event rows."""
+        i, j = a.i[rows], a.j[rows]
+        r1, v1, r2, v2 = a.r1[rows], a.v1[rows], a.r2[rows], a.v2[rows]
+        ev = np.zeros(len(rows), EVENT_DTYPE)
+        tca_us = self.start_us + np.round(t * 1e6).astype(np.int64)
+        ev["idx_1"], ev["idx_2"] = i, j
+        ev["norad_cat_id_1"], ev["norad_cat_id_2"] = self.norad[i], self.norad[j]
+        ev["tca_us"] = tca_us
+        ev["miss_m"] = np.linalg.norm(r2 - r1, axis=1) * 1000.0
+        ev["rel_speed_m_s"] = np.linalg.norm(v2 - v1, axis=1) * 1000.0
+        ev["miss_r_m"], ev["miss_t_m"], ev["miss_n_m"] = (a.miss_rtn[rows] * 1000.0).T
+        ev["dse_1_days"] = (tca_us - self.epoch_us[i]) / 86_400e6
+        ev["dse_2_days"] = (tca_us - self.epoch_us[j]) / 86_400e6
+        ev["entry_s"], ev["exit_s"] = a.entry[rows], a.exit[rows]
+        ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"] = r1, v1, r2, v2
+        return ev
 
 
 @dataclass(slots=True)
@@ -229,6 +259,14 @@ def orient_and_measure(i, j, r1, v1, r2, v2, primary: np.ndarray, norad: np.ndar
     return Approaches(i, j, r1, v1, r2, v2, miss_rtn, least, entry, exit_)
 
 
+def first_of_each(i: np.ndarray, j: np.ndarray, t: np.ndarray, gap_s: float) -> np.ndarray:
+    """For rows sorted by pair (i, j), then time ``t`` (s): True for each row that starts
+    a new pair or comes more than ``gap_s`` after the pair's previous row."""
+    new = np.ones(len(i), bool)
+    new[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (t[1:] - t[:-1] > gap_s)
+    return new
+
+
 def min_per_pair(
     i: np.ndarray, j: np.ndarray, t: np.ndarray, d: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -250,8 +288,10 @@ CHUNKS_PER_WORKER = 3
 
 
 def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[float, float]]:
-    """Split [0, window_s] into chunks whose length is a multiple of the step."""
+    """Split [0, window_s] into chunks whose length is a multiple of the step and more
+    than 2 DUPLICATE_S (rows near one bound are then never near the other)."""
     chunk_s = max(step_s, round(chunk_s / step_s) * step_s)
+    chunk_s *= max(1, math.ceil(4 * DUPLICATE_S / chunk_s))
     edges = [*list(np.arange(0.0, window_s, chunk_s)), window_s]
     return [(float(a), float(b)) for a, b in itertools.pairwise(edges)]
 
@@ -265,14 +305,15 @@ def chunks_for(window_s: float, settings: EngineSettings,
 
 
 def run_chunks(
-    elements: ElementArrays, jd0: float, fr0: float, window_s: float,
+    elements: ElementArrays, jd0: float, fr0: float, start_us: int, window_s: float,
     primary: np.ndarray, radius_km: float, settings: EngineSettings,
     policy: VolumePolicy, regime: np.ndarray,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ChunkOutput]:
     """Screen every chunk of the window: on the Dask cluster when the settings name one,
     else in local worker processes when more than one (screening.executors)."""
-    args = (elements, jd0, fr0, primary, radius_km, settings, policy, regime)
+    args = (elements, jd0, fr0, start_us, window_s, primary, radius_km, settings, policy,
+            regime)
     if settings.dask_address:
         return run_on_dask(settings.dask_address, _Context, args,
                            lambda threads: chunks_for(window_s, settings, threads), progress)
