@@ -24,7 +24,6 @@ it, so it is an upper bound on the efficiency, not a measurement.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import time
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from shared_data import catalog_snapshot, shared_data_dir
 
+from orbitwatch.core.processes import usable_cpus
 from orbitwatch.screening import EngineSettings, screen
 
 
@@ -118,7 +118,7 @@ def main() -> None:
         modelled(snap, args.days, [int(w) for w in args.model.split(",")])
         return
     counts = [int(w) for w in args.workers.split(",")]
-    cores = os.cpu_count() or 1
+    cores = usable_cpus()
     if max(counts) > cores:
         raise SystemExit(f"--workers {max(counts)} exceeds this machine's {cores} cores")
     label, snap = catalog_snapshot(args.catalog, args.synthetic)

@@ -72,3 +72,47 @@ print("events", len(r.events))
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("events ")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"cpu.max": "100000 100000\n"}, 1),  # cgroup v2, one CPU's time
+    ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: rounded up
+    ({"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # v1
+])
+def test_a_cpu_quota_caps_the_usable_cpus(tmp_path: Path, files: dict, expected: int):
+    from orbitwatch.core.processes import usable_cpus
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert usable_cpus(tmp_path) == min(expected, len(os.sched_getaffinity(0)))
+
+
+@pytest.mark.parametrize("files", [{}, {"cpu.max": "max 100000\n"},
+                                   {"cpu/cpu.cfs_quota_us": "-1\n",
+                                    "cpu/cpu.cfs_period_us": "100000\n"}])
+def test_without_a_quota_every_cpu_of_the_affinity_is_usable(tmp_path: Path, files: dict):
+    from orbitwatch.core.processes import usable_cpus
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert usable_cpus(tmp_path) == len(os.sched_getaffinity(0))
+
+
+def test_the_screening_pool_follows_the_cpu_quota(tmp_path: Path, monkeypatch):
+    """In a container limited to one CPU's time, a screening without --workers runs its
+    chunks in this process (4 chunks of 6 h over a day), not one worker per host CPU."""
+    from datetime import UTC, datetime, timedelta
+
+    import orbitwatch
+    from orbitwatch.core import processes
+
+    (tmp_path / "cpu.max").write_text("100000 100000\n")
+    monkeypatch.setattr(processes, "CGROUP_ROOT", tmp_path, raising=False)
+    db = synthetic_db(tmp_path, objects=300)
+    with orbitwatch.CatalogStore(db) as store:
+        snap = orbitwatch.take_snapshot(store, datetime(2026, 1, 1, tzinfo=UTC))
+    seen: list[tuple[int, int]] = []
+    orbitwatch.screen(snap, duration=timedelta(days=1), progress=lambda k, n: seen.append((k, n)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]

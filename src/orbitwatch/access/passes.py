@@ -23,7 +23,6 @@ block (python-sgp4 holds the GIL).
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,7 +41,7 @@ from orbitwatch.access.kernels import hermite_look_angles, sidereal_line
 from orbitwatch.access.sites import Site
 from orbitwatch.core.constants import EARTH_ROTATION_RAD_S
 from orbitwatch.core.orbit import semi_major_axis_km, specific_angular_momentum_km2_s
-from orbitwatch.core.processes import worker_pool
+from orbitwatch.core.processes import usable_cpus, worker_pool
 from orbitwatch.core.search import bisect_sign_change, golden_section_max
 from orbitwatch.core.time import datetime_to_split_jd, datetime_to_us, iso_ms, split_jd_after
 from orbitwatch.errors import InputError
@@ -119,7 +118,7 @@ def find_passes(elements: Sequence[ElementSet], sites: Sequence[Site], start: da
     arrays = ElementArrays.from_element_sets(elements)
     args = [(arrays.take(slice(a, b)), a, list(sites), jd0, fr0, window_s, eop, st)
             for a, b in blocks]
-    workers = max(1, min(st.workers or os.cpu_count() or 1, len(blocks)))
+    workers = max(1, min(st.workers or usable_cpus(), len(blocks)))
     if workers == 1:
         outs = [_block_passes(*x) for x in args]
     else:

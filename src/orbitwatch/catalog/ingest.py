@@ -6,7 +6,6 @@ import collections
 import dataclasses
 import hashlib
 import itertools
-import os
 import tarfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from orbitwatch.catalog.store import CatalogStore, LoadReport
-from orbitwatch.core.processes import worker_pool
+from orbitwatch.core.processes import usable_cpus, worker_pool
 from orbitwatch.errors import FileFormatError, InputError
 from orbitwatch.formats import detect_format, parse_satcat_csv, read_elements
 from orbitwatch.formats.tle import ChecksumPolicy
@@ -142,7 +141,7 @@ def parse_paths(paths: Iterable[str | Path], fmt: str | None = None,
     stores them in order."""
     items = itertools.chain.from_iterable(_sources_or_error(Path(p)) for p in paths)
     head = list(itertools.islice(items, 4))
-    workers = min(workers or os.cpu_count() or 1, 4)
+    workers = min(workers or usable_cpus(), 4)
     if len(head) < 4 or workers < 2:
         for source, read in head:
             try:

@@ -370,7 +370,7 @@ KEEP_ALIVE_S = 75
               help="Address to listen on (loopback by default; 0.0.0.0 exposes it).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8737, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes for screening jobs [default: all cores].")
+              help="Processes for screening jobs [default: the CPUs this process may use].")
 @click.option("--token", envvar="ORBITWATCH_TOKEN", default=None,
               help="API token that requests starting work must carry (Authorization: "
                    "Bearer TOKEN); required when not on loopback [env: ORBITWATCH_TOKEN].")

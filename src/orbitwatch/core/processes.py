@@ -8,6 +8,10 @@ script.py``, a notebook cell run as a script) hangs or breaks the pool, because 
 children try to re-import it. Here each worker asks the kernel to kill it when its
 parent dies (Linux ``PR_SET_PDEATHSIG``; elsewhere it checks the parent at start), and
 the pool starts without a main module to import when there is none on disk.
+
+A pool's default size is the CPUs this process may use (``usable_cpus``), not the
+machine's: in a container limited to 2 CPUs of a 64-CPU host, ``os.cpu_count()`` says
+64, and 64 workers would each build the whole catalog's satellites to share 2 CPUs.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import math
 import multiprocessing
 import os
 import signal
@@ -25,6 +30,35 @@ from pathlib import Path
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def usable_cpus(cgroup_root: Path | None = None) -> int:
+    """The CPUs this process may run on (its affinity), capped by a CPU quota of its
+    control group (cgroup v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``), rounded up; >= 1."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_quota(cgroup_root or CGROUP_ROOT)
+    if quota is not None:
+        cpus = min(cpus, math.ceil(quota))
+    return max(1, cpus)
+
+
+def _cgroup_quota(root: Path) -> float | None:
+    """CPUs' worth of time the control group may use per period; None without a limit."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return None if quota <= 0 or period <= 0 else quota / period
 
 
 def _die_with(parent_pid: int) -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from sgp4.api import SatrecArray
 
+from orbitwatch.core.processes import usable_cpus
 from orbitwatch.core.time import split_jd_after
 from orbitwatch.propagation.element_arrays import ElementArrays
 from orbitwatch.propagation.frames import rtn_basis
@@ -317,7 +317,7 @@ def run_chunks(
     if settings.dask_address:
         return run_on_dask(settings.dask_address, _Context, args,
                            lambda threads: chunks_for(window_s, settings, threads), progress)
-    workers = max(1, settings.workers or os.cpu_count() or 1)
+    workers = max(1, settings.workers or usable_cpus())
     bounds = (chunks_for(window_s, settings, workers) if workers > 1
               else chunk_bounds(window_s, settings.chunk_s, settings.step_s))
     workers = min(workers, len(bounds))
