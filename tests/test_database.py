@@ -191,3 +191,21 @@ def test_processes_opening_a_new_database_at_once_all_succeed(catalog_db):
 ])
 def test_urls_are_shown_without_their_password(url, shown):
     assert redact_url(url) == shown
+
+
+def test_a_sqlite_library_too_old_is_one_line_and_no_file(tmp_path):
+    """A Python built against SQLite < 3.35 cannot run the snapshot's query: say so on
+    opening, in one line, rather than fail with a syntax error in the first snapshot."""
+    path = tmp_path / "new.db"
+    script = ("import runpy, sqlite3, sys; sqlite3.sqlite_version_info = (3, 31, 1); "
+              "sqlite3.sqlite_version = '3.31.1'; "
+              f"sys.argv = ['orbitwatch', 'catalog', 'load', '--db', {str(path)!r}, "
+              f"{str(tmp_path / 'none.tle')!r}]; "
+              "runpy.run_module('orbitwatch', run_name='__main__')")
+    (tmp_path / "none.tle").write_text("")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SQLite library is 3.31.1" in lines[0] and "3.35" in lines[0]
+    assert not path.exists()

@@ -429,9 +429,19 @@ _IDLE = _IdleConnections()
 atexit.register(_IDLE.close_all)
 
 
+#: The oldest SQLite library orbitwatch's SQL runs on: ``WITH ... AS MATERIALIZED`` (the
+#: snapshot's one index probe per object) came in 3.35 (2021-03).
+MIN_SQLITE = (3, 35, 0)
+
+
 def open_sqlite(path: Path, *, read_only: bool = False) -> SqliteDatabase:
     """A SQLite file (created when missing unless ``read_only``); WAL mode, foreign keys
     on. Raises sqlite3 errors as they come: the caller words them."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise StoreError(
+            f"this Python's SQLite library is {sqlite3.sqlite_version}; orbitwatch needs "
+            f"{'.'.join(map(str, MIN_SQLITE))} or newer (a Python built against a newer "
+            "SQLite, or a PostgreSQL server: docs/database.md)")
     if read_only:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                isolation_level=None, timeout=30.0)
