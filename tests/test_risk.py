@@ -213,3 +213,19 @@ def test_square_holds_the_disk_and_sits_in_the_disk_around_it(miss, cov, hbr):
     inner, square = pc_circle(m, c2, hbr), pc_square(m, c2, hbr)
     outer = pc_circle(m, c2, hbr * math.sqrt(2.0))
     assert inner * (1 - 1e-9) <= square <= outer * (1 + 1e-9) + 1e-300
+
+
+def test_assumed_sigma_per_event_matches_each_key():
+    """The batched form (one model key per event, as run risk uses it) gives each event
+    what its own key gives, growing with the days from epoch on either side."""
+    from orbitwatch.risk.covariance_model import TLE_MODEL, assumed_sigma_rtn_m
+
+    keys = np.array(list(TLE_MODEL) * 3)
+    days = np.linspace(-4.0, 6.0, len(keys))
+    batched = assumed_sigma_rtn_m(keys, days)
+    assert batched.shape == (len(keys), 3)
+    for k, d, row in zip(keys, days, batched, strict=True):
+        assert np.array_equal(row, assumed_sigma_rtn_m(str(k), d))
+        assert np.array_equal(row, np.array(TLE_MODEL[k][0]) + np.array(TLE_MODEL[k][1]) * abs(d))
+    with pytest.raises(KeyError, match="XEO"):
+        assumed_sigma_rtn_m(np.array(["LEO", "XEO"]), [1.0, 1.0])

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from orbitwatch.core.time import iso_ms
-from orbitwatch.risk.covariance_model import MODEL_NAME, TLE_MODEL, model_key
+from orbitwatch.risk.covariance_model import MODEL_NAME, assumed_sigma_rtn_m, model_key
 from orbitwatch.risk.events import band, events_risk
 from orbitwatch.risk.hbr import Radius, radius_of
 from orbitwatch.screening.results import ScreeningResult
@@ -76,17 +76,11 @@ def run_risk_columns(result: ScreeningResult, cara_hbr: dict[int, Radius] | None
         o.norad_cat_id[k], str(o.regime[k]), float(o.perigee_km[k]), o.object_type[k],
         float(o.rcs_m2[k]), cara_hbr) for k in range(len(o))), strict=True) if len(o) \
         else ((), ())
-    key_names = sorted(set(obj_keys))
-    key_of = np.array([key_names.index(k) for k in obj_keys], np.int64)
-    sigma0 = np.array([TLE_MODEL[k][0] for k in key_names]).reshape(-1, 3)
-    growth = np.array([TLE_MODEL[k][1] for k in key_names]).reshape(-1, 3)
+    keys = np.array(obj_keys, dtype=str)
     metres = np.array([r.metres for r in obj_radii])
-    sigma = np.zeros((2, len(ev), 3))
-    for side in (0, 1):
-        idx = ev[f"idx_{side + 1}"].astype(np.int64)
-        days = np.abs(ev[f"dse_{side + 1}_days"])[:, None]
-        sigma[side] = sigma0[key_of[idx]] + growth[key_of[idx]] * days
     i1, i2 = ev["idx_1"].astype(np.int64), ev["idx_2"].astype(np.int64)
+    sigma = (assumed_sigma_rtn_m(keys[i1], ev["dse_1_days"]),
+             assumed_sigma_rtn_m(keys[i2], ev["dse_2_days"]))
     hbr = metres[i1] + metres[i2]
     risk = events_risk(ev["r1_km"], ev["v1_km_s"], ev["r2_km"], ev["v2_km_s"],
                        sigma[0], sigma[1], hbr)

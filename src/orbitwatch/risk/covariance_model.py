@@ -40,9 +40,22 @@ def model_key(regime: str, perigee_km: float | None) -> str:
     return regime if regime in TLE_MODEL else "other"
 
 
-def assumed_sigma_rtn_m(key: str, days_from_epoch: np.ndarray | float) -> np.ndarray:
+def assumed_sigma_rtn_m(key: str | np.ndarray,
+                        days_from_epoch: np.ndarray | float) -> np.ndarray:
     """RTN 1-sigma (m), shape (..., 3), of an element set ``days_from_epoch`` from its
-    epoch (either side) under the model entry ``key`` (see :func:`model_key`)."""
-    sigma0, growth = (np.array(v) for v in TLE_MODEL[key])
+    epoch (either side) under the model entry ``key`` (see :func:`model_key`): one key,
+    or an array of keys, one per element of ``days_from_epoch``."""
+    keys = np.asarray(key)
     days = np.abs(np.asarray(days_from_epoch, float))[..., None]
+    if keys.ndim == 0:
+        sigma0, growth = (np.array(v) for v in TLE_MODEL[str(keys)])
+        return sigma0 + growth * days
+    sigma0 = np.full((*keys.shape, 3), np.nan)
+    growth = np.full((*keys.shape, 3), np.nan)
+    for name, (s0, g) in TLE_MODEL.items():
+        sel = keys == name
+        sigma0[sel], growth[sel] = s0, g
+    unknown = np.isnan(sigma0[..., 0])
+    if unknown.any():
+        raise KeyError(f"not a model key: {keys[unknown].flat[0]!r}")
     return sigma0 + growth * days

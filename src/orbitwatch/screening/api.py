@@ -210,9 +210,11 @@ def _join_events(outputs: list[ChunkOutput], failed_at: np.ndarray) -> np.ndarra
         pieces.append((out.events[lo:hi], t[lo:hi]))
         near_end = (out.events[hi:], t[hi:])
     if np.isfinite(failed_at).any():
-        pieces = [(ev[(t < failed_at[ev["idx_1"]]) & (t < failed_at[ev["idx_2"]])], t)
-                  for ev, t in pieces]
-    # copied as bytes: numpy copies structured rows field by field, 2.5 x slower (10 M
+        alive = [(t < failed_at[ev["idx_1"]]) & (t < failed_at[ev["idx_2"]])
+                 for ev, t in pieces]
+        pieces = [(ev, t) if keep.all() else (ev[keep], t[keep])  # copy only where needed
+                  for (ev, t), keep in zip(pieces, alive, strict=True)]
+    # one copy, as bytes: numpy copies structured rows field by field, 2.5 x slower (10 M
     # events of 200 bytes: 1.0 s against 0.4 s)
     joined = np.concatenate([np.ascontiguousarray(ev).view(np.uint8) for ev, _ in pieces])
     return joined.view(EVENT_DTYPE)
