@@ -209,15 +209,30 @@ def _join_events(outputs: list[ChunkOutput], failed_at: np.ndarray) -> np.ndarra
             pieces.append(_once(near_end, (out.events[:lo], t[:lo])))
         pieces.append((out.events[lo:hi], t[lo:hi]))
         near_end = (out.events[hi:], t[hi:])
-    if np.isfinite(failed_at).any():
-        alive = [(t < failed_at[ev["idx_1"]]) & (t < failed_at[ev["idx_2"]])
-                 for ev, t in pieces]
-        pieces = [(ev, t) if keep.all() else (ev[keep], t[keep])  # copy only where needed
-                  for (ev, t), keep in zip(pieces, alive, strict=True)]
-    # one copy, as bytes: numpy copies structured rows field by field, 2.5 x slower (10 M
-    # events of 200 bytes: 1.0 s against 0.4 s)
-    joined = np.concatenate([np.ascontiguousarray(ev).view(np.uint8) for ev, _ in pieces])
-    return joined.view(EVENT_DTYPE)
+    # rows are copied once, as opaque bytes, into one table allocated once: numpy copies
+    # structured rows field by field, and temporary copies cost more than the copy (10 M
+    # events of 200 bytes, 50 objects failing: 2.0-7.9 s as masked copies then joined,
+    # 0.3-0.8 s so; 2-core AMD EPYC)
+    failed = np.isfinite(failed_at).any()
+    parts = []
+    for ev, t in pieces:
+        rows = np.ascontiguousarray(ev).view(_ROW_BYTES)
+        alive = (np.flatnonzero((t < failed_at[ev["idx_1"]]) & (t < failed_at[ev["idx_2"]]))
+                 if failed else None)
+        parts.append((rows, None if alive is None or len(alive) == len(rows) else alive))
+    table = np.empty(sum(len(r if a is None else a) for r, a in parts), _ROW_BYTES)
+    at = 0
+    for rows, alive in parts:
+        n = len(rows if alive is None else alive)
+        if alive is None:
+            table[at:at + n] = rows
+        else:
+            np.take(rows, alive, out=table[at:at + n])
+        at += n
+    return table.view(EVENT_DTYPE)
+
+
+_ROW_BYTES = np.dtype((np.void, EVENT_DTYPE.itemsize))
 
 
 def _once(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
