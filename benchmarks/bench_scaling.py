@@ -4,7 +4,7 @@ assembly) and parallel efficiency against the smallest worker count.
 
     python benchmarks/bench_scaling.py [--workers 1,2,4,8,16] [--days 7]
                                        [--synthetic N] [CATALOG]
-    python benchmarks/bench_scaling.py --model 2,16 [--days 7] [...]
+    python benchmarks/bench_scaling.py --model 2,16 [--chunks-per-worker 3] [--days 7] [...]
 
 CATALOG defaults to $ORBITWATCH_DATA/catalogs/spacetrack_full_2022-01-25.3le (23,939
 objects); --synthetic N screens the built-in synthetic catalog of N objects. Every run
@@ -54,8 +54,9 @@ def cpu_model() -> str:
     return f"{name}, {len(cores) or '?'} physical cores"
 
 
-def modelled(snap, days: float, counts: list[int]) -> None:
-    """Chunk costs measured in this process; a pool of each count simulated on them."""
+def modelled(snap, days: float, counts: list[int], per_worker: int) -> None:
+    """Chunk costs measured in this process; a pool of each count simulated on them,
+    the window cut into at least ``per_worker`` chunks per worker."""
     from orbitwatch.screening import engine
 
     costs: list[float] = []
@@ -74,7 +75,7 @@ def modelled(snap, days: float, counts: list[int]) -> None:
     try:
         for w in counts:
             costs.clear()
-            bounds = engine.chunks_for(days * 86_400.0, EngineSettings(), w)
+            bounds = engine.chunks_for(days * 86_400.0, EngineSettings(), w, per_worker)
             settings = EngineSettings(workers=1, chunk_s=bounds[0][1] - bounds[0][0])
             result = screen(snap, duration=timedelta(days=days), volume=5.0,
                             settings=settings)
@@ -111,11 +112,16 @@ def main() -> None:
     ap.add_argument("--days", type=float, default=7.0)
     ap.add_argument("--synthetic", type=int, default=None)
     ap.add_argument("--model", default=None, help="worker counts to model (see above)")
+    ap.add_argument("--chunks-per-worker", type=int, default=None,
+                    help="with --model: chunks per worker at least [default: the engine's]")
     args = ap.parse_args()
     if args.model:
         label, snap = catalog_snapshot(args.catalog, args.synthetic)
         print(f"{label}: {len(snap):,} objects x {args.days:g} days, modelled; {cpu_model()}")
-        modelled(snap, args.days, [int(w) for w in args.model.split(",")])
+        from orbitwatch.screening.engine import CHUNKS_PER_WORKER
+
+        modelled(snap, args.days, [int(w) for w in args.model.split(",")],
+                 args.chunks_per_worker or CHUNKS_PER_WORKER)
         return
     counts = [int(w) for w in args.workers.split(",")]
     cores = usable_cpus()

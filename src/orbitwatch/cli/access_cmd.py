@@ -82,7 +82,7 @@ def read_sites(site_texts: tuple[str, ...], sites_file: Path | None, min_el: flo
               help="Also draw a sky plot of the passes (.png or .svg).")
 @eop_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes [default: the CPUs this process may use, after any container quota].")
+              help="Processes [default: the CPUs this process may use].")
 @format_option
 @handle_errors
 def passes_cmd(db, start, days, ids, name_pattern, site_texts, sites_file, min_el, mask,

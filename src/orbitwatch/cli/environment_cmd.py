@@ -176,7 +176,7 @@ def _pyplot():
 
 
 def _selection(ids: str | None, owner: str | None, name: str | None):
-    return (parse_ids(ids, "--id") if ids else None, parse_owners(owner),
+    return (parse_ids(ids, "--id"), parse_owners(owner),
             name_pattern(name) if name else None)
 
 

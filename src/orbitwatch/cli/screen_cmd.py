@@ -59,7 +59,7 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Events to print (0: all). All are stored.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes [default: the CPUs this process may use, after any container quota].")
+              help="Processes [default: the CPUs this process may use].")
 @click.option("--dask", "dask_address", envvar="ORBITWATCH_DASK", default=None,
               help="Run on this Dask scheduler (tcp://HOST:8786) instead of local processes "
                    "[env: ORBITWATCH_DASK].")

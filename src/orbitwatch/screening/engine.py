@@ -296,11 +296,11 @@ def chunk_bounds(window_s: float, chunk_s: float, step_s: float) -> list[tuple[f
     return [(float(a), float(b)) for a, b in itertools.pairwise(edges)]
 
 
-def chunks_for(window_s: float, settings: EngineSettings,
-               workers: int) -> list[tuple[float, float]]:
-    """The window's chunks for ``workers`` parallel workers: at least CHUNKS_PER_WORKER
+def chunks_for(window_s: float, settings: EngineSettings, workers: int,
+               per_worker: int = CHUNKS_PER_WORKER) -> list[tuple[float, float]]:
+    """The window's chunks for ``workers`` parallel workers: at least ``per_worker``
     each, none longer than ``settings.chunk_s``."""
-    chunk_s = min(settings.chunk_s, window_s / (CHUNKS_PER_WORKER * max(1, workers)))
+    chunk_s = min(settings.chunk_s, window_s / (per_worker * max(1, workers)))
     return chunk_bounds(window_s, chunk_s, settings.step_s)
 
 
