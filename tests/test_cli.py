@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -237,3 +238,53 @@ def test_many_files_are_parsed_in_workers_and_stored_in_order(tmp_path: Path) ->
     assert code == 2 and "s3b.json" in err and "nothing stored from 1 of 7 file(s)" in err
     loaded = [line.split(":")[0].rsplit("/", 1)[1] for line in out.strip().splitlines()]
     assert loaded == ["s0.tle", "s1.tle", "s2.tle", "s3.tle", "s4.tle", "s5.tle"]
+
+
+#: Column names that carry their unit (or are times, counts by name, or identifiers).
+_UNIT_SUFFIX = re.compile(r"_(KM|M|M_S|KM_S|DEG|S|DAYS|YEARS|PER_KM3|KG|M2_KG|URAD|1E6|"
+                          r"SIGMAS|H|UTC|KM2)(_\d)?$")
+_DECIMAL = re.compile(r"-?\d+\.\d+(e[-+]?\d+)?")
+
+
+def _unexplained_columns(text: str) -> list[str]:
+    """Columns of a table (as ``render`` prints it) holding non-integer numbers whose
+    name carries no unit and that no note under the table names."""
+    lines = text.splitlines()
+    k = next(i for i in range(len(lines) - 1)
+             if lines[i + 1].startswith("-") and set(lines[i + 1]) <= {"-", " "})
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[k + 1])]
+    names = [lines[k][a:b].strip() for a, b in spans]
+    end = next((i for i in range(k + 2, len(lines)) if not lines[i].strip()), len(lines))
+    body, notes = lines[k + 2:end], "\n".join(lines[end:])
+    return [name for name, (a, b) in zip(names, spans, strict=True)
+            if any(_DECIMAL.fullmatch(row[a:b].strip()) for row in body)
+            and not _UNIT_SUFFIX.search(name) and name not in notes]
+
+
+def test_every_table_says_what_its_numbers_are(tmp_path: Path) -> None:
+    """A number without its unit or meaning is not an answer: in table format, each column
+    of non-integer numbers names its unit or is explained under the table (SOCRATES's
+    TCA_RANGE, DSE; Pc's variants; a shell's mean object count), and a prediction states
+    its model. CSV and JSON stay data alone."""
+    from datetime import date
+
+    from tests.env_helpers import write_space_weather
+    from tests.service_helpers import screened_db
+
+    db = str(screened_db(tmp_path))
+    sw = str(write_space_weather(tmp_path / "sw.txt", date(2020, 1, 1), date(2060, 12, 31)))
+    commands = [("report", "--limit", "5"), ("runs", "show", "1", "--limit", "5"),
+                ("screen", "--at", "2026-01-01T00:00:00Z", "--days", "0.1", "--limit", "5",
+                 "--workers", "1"),
+                ("environment", "density"), ("environment", "census"),
+                ("lifetime", "--limit", "5", "--space-weather", sw),
+                ("environment", "compliance", "--limit", "5", "--space-weather", sw),
+                ("environment", "compliance", "--scorecard", "--space-weather", sw)]
+    for command in commands:
+        code, out, err = _run(*command, "--db", db)
+        assert code == 0, (command, err)
+        assert _unexplained_columns(out) == [], command
+    for command in commands[-3:]:
+        assert "NRLMSISE-00" in _run(*command, "--db", db)[1], command
+    code, out, _ = _run("report", "--limit", "5", "--db", db, "--format", "csv")
+    assert code == 0 and "km/s" not in out and len(list(csv.DictReader(io.StringIO(out)))) == 5

@@ -292,6 +292,11 @@ def test_compliance_states_rule_end_of_mission_and_verdict(leo_db, tmp_path: Pat
     assert rows[70002]["END_OF_MISSION_UTC"] == "2025-05-02"
     # launched before the FCC rule: the 25-year guideline; 830 km stays up for centuries
     assert rows[70003]["RULE"] == "IADC-25Y" and rows[70003]["VERDICT"] == "NON_COMPLIANT"
+    # a verdict against the object says why, also when no re-entry date is predicted
+    high = rows[70003]
+    assert high["REASON"] == ("in orbit beyond the re-entry model's 200-year horizon"
+                              if high["DECAY_UTC"] is None
+                              else "predicted re-entry after the deadline")
     code, out, err = _run("environment", "compliance", "--db", str(copy), "--space-weather",
                           str(sw), "--scorecard", "--format", "json")
     assert code == 0, err

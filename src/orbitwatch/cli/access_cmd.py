@@ -211,7 +211,10 @@ def gnss_cmd(db, start, hours, site_text, systems, min_el, mask, step, with_reti
     series = gnss_visibility(elements, site, at, timedelta(hours=hours), step,
                              eop=EarthOrientation.from_finals(eop) if eop else None)
     rows = series.satellite_rows() if satellites else series.rows()
-    click.echo(render(rows, fmt, title=f"GNSS from {site.name}"), nl=False)
+    click.echo(render(rows, fmt, title=f"GNSS from {site.name}", notes=[
+        "GDOP, PDOP, HDOP, VDOP, TDOP: dilution of precision (dimensionless: the position "
+        "or time error per metre of range error), one receiver clock per constellation."]),
+        nl=False)
 
 
 @click.command("footprint")

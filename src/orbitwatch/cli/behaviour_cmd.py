@@ -34,15 +34,14 @@ def manoeuvres_cmd(db, start, end, ids, name, owner, limit, fmt) -> None:
             store, ids=parse_ids(ids, "--id"), owners=parse_owners(owner), name=name,
             start=parse_time(start, "--from") if start else None,
             end=parse_time(end, "--to") if end else None)
+    note = (f"{summary['objects']} objects, {summary['element_set_pairs']} element-set "
+            f"pairs, {summary['satellite_years']} satellite-years watched: "
+            f"{summary['detections_per_satellite_year']} detections per satellite-year (all "
+            "objects). DV from the change of the mean orbit between the two element sets "
+            "(impulsive, near-circular); DA_M the semi-major axis change beyond the "
+            "predicted decay.")
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
-                      title="Manoeuvres in the element-set history"), nl=False)
-    if fmt == "table":
-        click.echo(f"{summary['objects']} objects, {summary['element_set_pairs']} element-set "
-                   f"pairs, {summary['satellite_years']} satellite-years watched: "
-                   f"{summary['detections_per_satellite_year']} detections per "
-                   "satellite-year (all objects). DV from the change of the mean orbit "
-                   "between the two element sets (impulsive, near-circular); DA_M the "
-                   "semi-major axis change beyond the predicted decay.")
+                      title="Manoeuvres in the element-set history", notes=[note]), nl=False)
 
 
 @click.command("proximity")

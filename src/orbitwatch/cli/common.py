@@ -135,10 +135,10 @@ out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Pat
 
 def emit(rows: list[dict], fmt: str, out: Path | None, title: str,
          notes: list[str] | None = None) -> None:
-    """Rows as a table, CSV, JSON or standalone HTML page (``notes`` under it), to
-    ``out`` or standard output."""
+    """Rows as a table, CSV, JSON or standalone HTML page (``notes`` under the table or
+    page), to ``out`` or standard output."""
     text = (html_page(title, rows, notes or []) if fmt == "html"
-            else render(rows, fmt, title=title))
+            else render(rows, fmt, title=title, notes=notes or ()))
     if out:
         out.write_text(text)
         click.echo(f"wrote {len(rows)} row(s) to {out}", err=True)

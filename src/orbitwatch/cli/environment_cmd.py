@@ -3,6 +3,7 @@ space-weather file) and ``orbitwatch lifetime`` (re-entry predictions)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -32,6 +33,7 @@ from orbitwatch.cli.common import (
     selection_options,
 )
 from orbitwatch.cli.output import OUTPUT_FORMATS, render
+from orbitwatch.core.time import datetime_to_us, iso_ms
 from orbitwatch.environment.census import GROUPINGS, geo_belt, shell_density
 from orbitwatch.environment.classes import OBJECT_CLASSES
 from orbitwatch.environment.space_weather import read_space_weather
@@ -48,6 +50,11 @@ weather_option = click.option(
 
 CLASS_NOTE = ("Object classes: " + ", ".join(f"{k} {v}" for k, v in OBJECT_CLASSES.items())
               + ". Orbit classes: ESA's (docs/environment.md).")
+
+
+def _utc(t: datetime) -> str:
+    """A catalog time as the tables print every time: ISO-8601 UTC, milliseconds, Z."""
+    return iso_ms(datetime_to_us(t))
 
 
 def _at(store, value: str | None):
@@ -71,10 +78,8 @@ def census_cmd(db, at, by, fmt) -> None:
     with open_catalog(db) as store:
         census = census_at(store, _at(store, at))
     rows = census.counts(by)
-    click.echo(render(rows, fmt, title=f"Census at {census.at.isoformat()}: {len(census)} "
-                      "objects"), nl=False)
-    if fmt == "table":
-        click.echo(CLASS_NOTE)
+    click.echo(render(rows, fmt, title=f"Census at {_utc(census.at)}: {len(census)} objects",
+                      notes=[CLASS_NOTE]), nl=False)
 
 
 @environment.command("density")
@@ -100,9 +105,15 @@ def density_cmd(db, at, low_km, high_km, step_km, geo, step_deg, plot, fmt) -> N
         census = census_at(store, _at(store, at))
     if geo:
         rows = geo_belt(census, step_deg)
+        title, notes = f"The GEO belt by longitude, catalog at {_utc(census.at)}", [CLASS_NOTE]
     else:
         rows = shell_density(census, low_km=low_km, high_km=high_km, step_km=step_km)
-    click.echo(render(rows, fmt), nl=False)
+        title, notes = f"Spatial density by altitude, catalog at {_utc(census.at)}", [
+            "OBJECTS: the mean number of objects in the shell at any moment (each object "
+            "counted for the share of its orbit it spends there, so a fraction); "
+            "DENSITY_PER_KM3 that number over the shell's volume; the class columns split "
+            "it by object class.", CLASS_NOTE]
+    click.echo(render(rows, fmt, title=title, notes=notes), nl=False)
     if plot:
         _plot_density(rows, plot, census.at.date().isoformat(), geo)
         click.echo(f"wrote {plot}", err=True)
@@ -195,11 +206,11 @@ def lifetime_cmd(db, at, ids, name, owner, weather, limit, fmt) -> None:
         env = environment_at(store, _at(store, at), space_weather_path(store, weather))
     rows = env.lifetimes.rows(object_rows(env, *_selection(ids, owner, name)))
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
-                      title=f"Re-entry predictions at {env.census.at.isoformat()}"), nl=False)
-    if fmt == "table":
-        click.echo(f"Model: {env.lifetimes.assumption}. DECAY_UTC date of re-entry; "
-                   "LIFETIME_YEARS from the catalog time; BC_M2_KG ballistic coefficient "
-                   "C_D A / m and BC_SOURCE where it came from.")
+                      title=f"Re-entry predictions, catalog at {_utc(env.census.at)}",
+                      notes=[f"Model: {env.lifetimes.assumption}. DECAY_UTC date of re-entry; "
+                             "LIFETIME_YEARS from the catalog time; BC_M2_KG ballistic "
+                             "coefficient C_D A / m and BC_SOURCE where it came from."]),
+               nl=False)
 
 
 @environment.command("compliance")
@@ -229,12 +240,17 @@ def compliance_cmd(db, at, owner, scorecard, weather, limit, fmt, out) -> None:
                                            r["VERDICT"] == "NOT_APPLICABLE", r["NORAD_CAT_ID"]))
     rows = rows if limit == 0 else rows[:limit]
     title = (f"{'Scorecard by owner nation' if scorecard else 'Disposal compliance'}, catalog "
-             f"at {env.census.at.isoformat()}")
+             f"at {_utc(env.census.at)}")
     notes = [f"Re-entry model: {env.lifetimes.assumption}.",
              "Rules: FCC-5Y (owner US, launched after 2024-09-29), ESA-5Y (owner ESA), "
              "IADC-25Y otherwise; end of mission: launch date for rocket bodies, the "
              "catalog time for payloads (the catalog gives no end of mission).", CLASS_NOTE]
     if scorecard:
+        notes.append("DEBRIS_ATTRIBUTED: fragments of the owner's launches (the owner of "
+                     "the launch's piece A); DISPOSAL_JUDGED: its payloads and rocket bodies "
+                     "in LEO under a rule; COMPLIANT: those predicted down by their deadline; "
+                     "COMPLIANT_SHARE: COMPLIANT / DISPOSAL_JUDGED (0 to 1); "
+                     "IN_CROWDED_SHELLS: its objects crossing the five densest 10-km shells.")
         notes.append(f"CONJUNCTIONS: events of screening run {run_id} involving the owner's "
                      "objects." if run_id else "No screening run with stored risk: no "
                      "conjunction columns.")

@@ -43,7 +43,7 @@ from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
-from orbitwatch.core.time import format_epoch, iso_ms
+from orbitwatch.core.time import datetime_to_us, format_epoch, iso_ms
 from orbitwatch.database import DatabaseLocation, is_server_url, redact_url
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
@@ -240,12 +240,11 @@ def catalog_info_cmd(db: DatabaseLocation | None, at: str | None, fmt: str) -> N
             "median_element_age_days": info.median_age_days,
             "last_load_utc": info.last_load_utc}], "json"), nl=False)
         return
-    click.echo(render(rows, fmt, title=f"Catalog at {format_epoch(when)} UTC"), nl=False)
-    if fmt == "table":
-        newest = format_epoch(info.newest_epoch) + " UTC" if info.newest_epoch else "-"
-        age = f"{info.median_age_days:.2f} days" if info.median_age_days is not None else "-"
-        click.echo(f"\nnewest epoch {newest}; median element-set age {age}; "
-                   f"last load {info.last_load_utc or 'never'} UTC")
+    newest = iso_ms(datetime_to_us(info.newest_epoch)) if info.newest_epoch else "-"
+    age = f"{info.median_age_days:.2f} days" if info.median_age_days is not None else "-"
+    click.echo(render(rows, fmt, title=f"Catalog at {iso_ms(datetime_to_us(when))}", notes=[
+        f"newest epoch {newest}; median element-set age {age}; last load "
+        f"{info.last_load_utc or 'never'} UTC"]), nl=False)
 
 
 @catalog.command("synth")

@@ -21,8 +21,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, *, title: str | None = None) -> str:
-    """Rows (dicts with the same keys; column names carry units) in the named format."""
+def render(rows: Sequence[dict[str, Any]], fmt: str, *, title: str | None = None,
+           notes: Sequence[str] = ()) -> str:
+    """Rows (dicts with the same keys) in the named format. A column's name carries its
+    unit, or one of ``notes`` says it: a table prints them under it, for the person
+    reading it; CSV and JSON stay data alone (their columns: docs/)."""
     if fmt == "json":
         return json.dumps(list(rows), indent=1, default=str) + "\n"
     if not rows:
@@ -40,6 +43,8 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, title: str | None = None
 
     out = [title] if title else []
     out += [line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]
+    if notes:
+        out += ["", *notes]
     return "\n".join(out) + "\n"
 
 

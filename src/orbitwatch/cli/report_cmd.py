@@ -23,10 +23,11 @@ from orbitwatch.reports.object_history import object_risk_history
 from orbitwatch.reports.run_risk import SORT_COLUMNS, EventFilter, open_run_risk
 from orbitwatch.risk.covariance_model import MODEL_NAME
 from orbitwatch.risk.hbr import load_cara_hbr
+from orbitwatch.screening.results import SOCRATES_COLUMNS_NOTE
 from orbitwatch.screening.runs import list_runs
 
 NOTES = [
-    "TCA_RANGE km, TCA_RELATIVE_SPEED km/s, DSE days from each element set's epoch to TCA.",
+    SOCRATES_COLUMNS_NOTE,
     "MAX_PROB: SOCRATES's column: the maximum Pc over the size of SOCRATES's fixed RTN "
     "shape 100:300:100 m (Alfano 2005), for comparison with SOCRATES; its shape is not "
     "PC's covariance, so it can be below PC. DILUTION: each object's in-track 1-sigma "

@@ -20,6 +20,7 @@ from orbitwatch.cli.common import (
 )
 from orbitwatch.cli.output import render
 from orbitwatch.screening import VolumePolicy
+from orbitwatch.screening.results import SOCRATES_COLUMNS_NOTE
 from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 
 
@@ -98,7 +99,8 @@ def screen_cmd(db, start, elements_at, days, volume, primary_ids, owners, name_p
                                announce=lambda text: click.echo(f"orbitwatch: {text}",
                                                                 err=True))
     rows = result.event_rows(sort_by, limit or None)
-    click.echo(render(rows, fmt, title="conjunctions"), nl=False)
+    click.echo(render(rows, fmt, title="conjunctions", notes=[SOCRATES_COLUMNS_NOTE]),
+               nl=False)
     if fmt == "table":
         formation = result.formation_rows()
         if formation:
@@ -140,8 +142,8 @@ def runs_show(run_id, db, sort_by, limit, fmt) -> None:
     with open_catalog(db) as store:
         result = load_run(store, run_id)
     prov = result.provenance
-    click.echo(render(result.event_rows(sort_by, limit or None), fmt, title="conjunctions"),
-               nl=False)
+    click.echo(render(result.event_rows(sort_by, limit or None), fmt, title="conjunctions",
+                      notes=[SOCRATES_COLUMNS_NOTE]), nl=False)
     click.echo(f"run {run_id}: {prov['volume']}, {prov['window_start']} .. "
                f"{prov['window_end']}, {prov['scope']}, snapshot {prov['snapshot_id']}, "
                f"{prov['software']}", err=True)

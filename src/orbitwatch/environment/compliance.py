@@ -94,6 +94,11 @@ def compliance_rows(census: CatalogCensus, lifetimes: Lifetimes,
             row["VERDICT"] = "COMPLIANT" if ok else "NON_COMPLIANT"
             if not ok and deadline_us < at_us:
                 row["REASON"] = "deadline already passed and still in orbit"
+            elif decay_us < 0:
+                row["REASON"] = (f"in orbit beyond the re-entry model's "
+                                 f"{lifetimes.horizon_years:.0f}-year horizon")
+            elif not ok:
+                row["REASON"] = "predicted re-entry after the deadline"
         rows.append(row)
     return rows
 

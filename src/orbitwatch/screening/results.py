@@ -125,6 +125,12 @@ class ScreeningResult:
                 f"{len(self.failures)} objects failed to propagate in the window")
 
 
+#: What the SOCRATES columns of an event row mean: their names are SOCRATES's, so they
+#: carry no unit; ours carry theirs in the name.
+SOCRATES_COLUMNS_NOTE = ("TCA_RANGE km, TCA_RELATIVE_SPEED km/s (SOCRATES's columns); DSE_1, "
+                         "DSE_2 days from each object's element-set epoch to TCA.")
+
+
 def event_row(e: np.void, name_1: str | None, name_2: str | None,
               type_1: str | None = None, owner_1: str | None = None,
               type_2: str | None = None, owner_2: str | None = None) -> dict[str, Any]:
