@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from orbitwatch.app.behaviour import timeline
+from orbitwatch.catalog import CatalogStore
 from orbitwatch.cli.main import cli
 from orbitwatch.core.orbit import semi_major_axis_km
 from orbitwatch.formats.elements import ElementSet
@@ -136,7 +138,6 @@ def test_an_approach_and_the_same_seen_through_a_stale_element_set(tmp_path: Pat
 def test_bad_input_gets_one_line_and_exit_code_2(history_db: Path, tmp_path: Path):
     code, _, err = _run("manoeuvres", "--db", str(history_db), "--id", "99999")
     assert code == 2 and "99999" in err and err.count("\n") == 1
-    from orbitwatch.catalog import CatalogStore
     from orbitwatch.core.time import iso_ms
 
     with CatalogStore(history_db) as store:
@@ -172,6 +173,47 @@ def test_the_behaviour_endpoints(history_db: Path):
     assert call(app, "GET", "/api/objects/99999/timeline").status_code == 404
     assert call(app, "GET", "/api/behaviour/manoeuvres",
                 params={"ids": "99999"}).status_code == 400
+
+
+def test_the_service_scans_a_window_of_history_once(history_db: Path, tmp_path: Path):
+    """Each object's timeline needs every object's manoeuvres (the threshold is scaled by
+    the population), 2 s on 15 days of the active catalog, and a proximity search screens
+    each day: the service does each once per window and database state, not per request,
+    and a new load is seen."""
+    from orbitwatch.service.app import create_app
+    from tests.test_service import call
+
+    db = tmp_path / "h.db"
+    db.write_bytes(Path(history_db).read_bytes())
+    app = create_app(db, workers=1)
+    state = app.state.ow
+    direct = call(app, "GET", f"/api/objects/{ISS}/timeline").json()
+    for norad in (ISS, PROGRESS, CYGNUS, HST):
+        assert call(app, "GET", f"/api/objects/{norad}/timeline").status_code == 200
+    assert call(app, "GET", "/api/behaviour/manoeuvres").status_code == 200
+    assert call(app, "GET", "/api/objects/99999/timeline").status_code == 404
+    assert state.behaviour_scans == 1
+    with CatalogStore(db) as store:  # what the scan answers is what one object's load gives
+        assert direct == timeline(store, ISS)
+    window = {"start": "2025-09-14", "days": 1}
+    first = call(app, "GET", "/api/behaviour/proximity", params=window).json()
+    assert call(app, "GET", "/api/behaviour/proximity",
+                params={**window, "ids": str(ISS)}).status_code == 200
+    assert state.behaviour_scans == 2
+    picked = call(app, "GET", "/api/behaviour/proximity", params={**window, "ids": str(ISS)})
+    assert picked.json() == [p for p in first
+                             if ISS in (p["NORAD_CAT_ID_1"], p["NORAD_CAT_ID_2"])]
+    another = tmp_path / "one.tle"
+    another.write_text(write_tle([ElementSet(
+        norad_cat_id=70001, object_name="NEW SAT", object_id="2025-099A",
+        epoch=datetime(2025, 9, 20, tzinfo=UTC), mean_motion=15.2, eccentricity=0.001,
+        inclination=51.6, ra_of_asc_node=10.0, arg_of_pericenter=0.0, mean_anomaly=0.0,
+        bstar=1e-4, mean_motion_dot=0.0, mean_motion_ddot=0.0)]))
+    assert _run("catalog", "load", "--db", str(db), str(another))[0] == 0
+    # a new object with one element set: its timeline is that set and no manoeuvre
+    lone = call(app, "GET", "/api/objects/70001/timeline").json()
+    assert len(lone["element_sets"]) == 1 and lone["manoeuvres"] == []
+    assert state.behaviour_scans == 3
 
 
 def test_scoring_with_the_fields_convention(history_db: Path):

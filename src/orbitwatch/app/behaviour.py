@@ -5,10 +5,13 @@ chosen by catalog numbers, owners and name pattern."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from orbitwatch.behaviour.manoeuvres import detect_manoeuvres, load_history
+import numpy as np
+
+from orbitwatch.behaviour.manoeuvres import History, Manoeuvres, detect_manoeuvres, load_history
 from orbitwatch.behaviour.proximity import proximity_pairs
 from orbitwatch.catalog.snapshot import name_pattern
 from orbitwatch.catalog.store import CatalogStore
@@ -41,13 +44,33 @@ def _chosen(store: CatalogStore, rows: list[dict], ids: list[int] | None,
     return [r for r in rows if picked(r)]
 
 
+@dataclass(frozen=True)
+class ManoeuvreScan:
+    """The element-set history of a window and every manoeuvre found in it. Judging one
+    object takes all of them (its detection threshold is scaled by its owner's and
+    regime's population), so the service keeps one scan per window and database state
+    and answers every object's question from it."""
+
+    history: History
+    found: Manoeuvres
+
+
+def scan_manoeuvres(store: CatalogStore, start: datetime | None = None,
+                    end: datetime | None = None) -> ManoeuvreScan:
+    """Every element set in [start, end] and the manoeuvres detected in them."""
+    history = load_history(store, start, end)
+    return ManoeuvreScan(history, detect_manoeuvres(history))
+
+
 def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
                    owners: list[str] | None = None, name: str | None = None,
                    start: datetime | None = None, end: datetime | None = None,
-                   ) -> tuple[list[dict], dict[str, Any]]:
+                   scan: ManoeuvreScan | None = None) -> tuple[list[dict], dict[str, Any]]:
     """Detected manoeuvres (and dockings) of the chosen objects in [start, end], and a
-    summary: objects and element-set pairs looked at, detections per satellite-year."""
-    history = load_history(store, start, end)
+    summary: objects and element-set pairs looked at, detections per satellite-year.
+    ``scan``: that window's scan, made before (else it is made here)."""
+    scan = scan or scan_manoeuvres(store, start, end)
+    history = scan.history
     if not len(history):
         raise InputError("no element-set history in that window: load a history first "
                          "(orbitwatch catalog load ARCHIVE)")
@@ -62,7 +85,7 @@ def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
             raise InputError(f"catalog number(s) {', '.join(map(str, lone[:10]))}: one element "
                              "set in that window, no evidence either way (a manoeuvre shows "
                              "between two)")
-    found = detect_manoeuvres(history)
+    found = scan.found
     rows = _chosen(store, found.rows, ids, owners, name, ("NORAD_CAT_ID",), ("OBJECT_NAME",))
     burns = [r for r in found.rows if r["DV_M_S"] is not None]
     summary = {
@@ -79,10 +102,15 @@ def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
 
 
 def timeline(store: CatalogStore, norad_cat_id: int, start: datetime | None = None,
-             end: datetime | None = None) -> dict[str, Any]:
+             end: datetime | None = None, scan: ManoeuvreScan | None = None,
+             ) -> dict[str, Any]:
     """One object's pattern of life: every element set (epoch, semi-major axis, perigee,
-    apogee, inclination, eccentricity) and its manoeuvres, in time order."""
-    history = load_history(store, start, end, [norad_cat_id])
+    apogee, inclination, eccentricity) and its manoeuvres, in time order. ``scan``: the
+    window's scan, made before (else it is made here)."""
+    if scan is None:
+        history = load_history(store, start, end, [norad_cat_id])
+    else:
+        history = scan.history.take(np.flatnonzero(scan.history.norad == norad_cat_id))
     if not len(history):
         raise NotFoundError(f"no element-set history of object {norad_cat_id}")
     a = semi_major_axis_km(history.n)
@@ -92,22 +120,34 @@ def timeline(store: CatalogStore, norad_cat_id: int, start: datetime | None = No
              "INCLINATION_DEG": float(i), "ECCENTRICITY": float(e)}
             for t, x, e, i in zip(history.epoch_us.tolist(), a.tolist(), history.e.tolist(),
                                   history.i_deg.tolist(), strict=True)]
-    rows, _ = manoeuvre_rows(store, ids=[norad_cat_id], start=start, end=end)
+    # one element set is no evidence of a manoeuvre either way: its timeline is that set
+    rows = manoeuvre_rows(store, ids=[norad_cat_id], start=start, end=end,
+                          scan=scan)[0] if len(history) > 1 else []
     return {"norad_cat_id": norad_cat_id, "object_name": history.name[-1],
             "element_sets": sets, "manoeuvres": rows}
 
 
+def proximity_start(store: CatalogStore, start: datetime | None, days: int) -> datetime:
+    """The first day of a proximity window: ``start``, else the day that makes the
+    window the history's last ``days`` days."""
+    if start is not None:
+        return start
+    newest = store.newest_epoch_us()
+    if newest is None:
+        raise InputError(f"{store.path} holds no element set: load a history first")
+    return us_to_datetime(newest).replace(hour=0, minute=0, second=0,
+                                          microsecond=0) - timedelta(days=days - 1)
+
+
 def proximity_rows(store: CatalogStore, *, start: datetime | None = None, days: int = 7,
                    ids: list[int] | None = None, owners: list[str] | None = None,
-                   name: str | None = None, workers: int | None = None) -> list[dict]:
+                   name: str | None = None, workers: int | None = None,
+                   pairs: list[dict] | None = None) -> list[dict]:
     """Proximity pairs over ``days`` from ``start`` (default: the last ``days`` days of
-    the history), of the chosen objects."""
-    if start is None:
-        newest = store.newest_epoch_us()
-        if newest is None:
-            raise InputError(f"{store.path} holds no element set: load a history first")
-        start = us_to_datetime(newest).replace(hour=0, minute=0, second=0,
-                                                    microsecond=0) - timedelta(days=days - 1)
-    rows = proximity_pairs(store, start, days, workers=workers)
-    return _chosen(store, rows, ids, owners, name, ("NORAD_CAT_ID_1", "NORAD_CAT_ID_2"),
+    the history), of the chosen objects. ``pairs``: every pair of that window, found
+    before (else found here)."""
+    if pairs is None:
+        pairs = proximity_pairs(store, proximity_start(store, start, days), days,
+                                workers=workers)
+    return _chosen(store, pairs, ids, owners, name, ("NORAD_CAT_ID_1", "NORAD_CAT_ID_2"),
                    ("OBJECT_NAME_1", "OBJECT_NAME_2"))

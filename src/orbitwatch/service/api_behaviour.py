@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows, timeline
+from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows, proximity_start, timeline
 from orbitwatch.app.inputs import parse_ids
 from orbitwatch.service.params import ERROR_RESPONSES, utc_param
 from orbitwatch.service.state import ServiceState, service_state
@@ -29,11 +29,12 @@ def manoeuvres(state: State, ids: Annotated[str | None, Query(max_length=2000)] 
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     """Manoeuvres (and dockings) in the stored element-set history, newest last: the
     bracketing element sets, DV (RTN, m/s), kind, confidence and the element changes."""
+    begin = utc_param(start, "start") if start else None
+    until = utc_param(end, "end") if end else None
+    scan = state.manoeuvre_scan(begin, until)
     with state.store() as store:
-        rows, summary = manoeuvre_rows(
-            store, ids=parse_ids(ids, "ids"), owners=_owners(owner), name=name,
-            start=utc_param(start, "start") if start else None,
-            end=utc_param(end, "end") if end else None)
+        rows, summary = manoeuvre_rows(store, ids=parse_ids(ids, "ids"), owners=_owners(owner),
+                                       name=name, start=begin, end=until, scan=scan)
     return {"summary": summary, "total": len(rows), "offset": offset,
             "items": rows[offset:offset + limit]}
 
@@ -43,9 +44,11 @@ def object_timeline(state: State, norad_cat_id: Annotated[int, Path(ge=0, le=999
                     start: Time = None, end: Time = None) -> dict[str, Any]:
     """Pattern of life: the object's element sets (semi-major axis, perigee, apogee,
     inclination, eccentricity) and its manoeuvres."""
+    begin = utc_param(start, "start") if start else None
+    until = utc_param(end, "end") if end else None
+    scan = state.manoeuvre_scan(begin, until)
     with state.store() as store:
-        return timeline(store, norad_cat_id, utc_param(start, "start") if start else None,
-                        utc_param(end, "end") if end else None)
+        return timeline(store, norad_cat_id, begin, until, scan=scan)
 
 
 @router.get("/behaviour/proximity")
@@ -57,6 +60,8 @@ def proximity(state: State, start: Time = None,
     engine on each day's element sets): class, ranges, relative speed, element-set ages
     and the evidence."""
     with state.store() as store:
-        return proximity_rows(store, start=utc_param(start, "start") if start else None,
-                              days=days, ids=parse_ids(ids, "ids"), owners=_owners(owner),
-                              name=name, workers=state.jobs.workers)
+        first = proximity_start(store, utc_param(start, "start") if start else None, days)
+    pairs = state.proximity(first, days)
+    with state.store() as store:
+        return proximity_rows(store, ids=parse_ids(ids, "ids"), owners=_owners(owner),
+                              name=name, pairs=pairs)

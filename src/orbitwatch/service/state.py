@@ -1,6 +1,7 @@
 """What the service keeps between requests: the job manager, and caches of things that
 are costly to build and do not change (whether a stored run's risk is ready, the
-catalog's satellites at a time, keyed by the latest load)."""
+catalog's satellites at a time, the environment, the manoeuvres and proximity pairs of
+a window of history, keyed by the latest load)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from typing import Any
 
 from fastapi import Request
 
+from orbitwatch.app.behaviour import ManoeuvreScan, scan_manoeuvres
 from orbitwatch.app.environment import Environment, environment_at, space_weather_path
 from orbitwatch.app.geometry import CatalogAtTime
+from orbitwatch.behaviour.proximity import proximity_pairs
 from orbitwatch.catalog import CatalogStore, take_snapshot
 from orbitwatch.database import DatabaseLocation
 from orbitwatch.reports.run_risk import RunRisk, open_run_risk
@@ -31,9 +34,11 @@ class ServiceState:
     jobs: JobManager
     space_weather: Path | None = None  # else the copy fetched next to the catalog
     reports_computed: int = 0  # runs whose risk this service made ready (once per run)
+    behaviour_scans: int = 0  # manoeuvre scans and proximity searches this service ran
     _reports: OrderedDict = field(default_factory=OrderedDict)
     _satellites: OrderedDict = field(default_factory=OrderedDict)
     _environments: OrderedDict = field(default_factory=OrderedDict)
+    _behaviour: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _flights: dict = field(default_factory=dict)  # key -> lock while it is computed
 
@@ -103,6 +108,34 @@ class ServiceState:
 
         key = (marker, at.replace(minute=0, second=0, microsecond=0))
         return self._cached(self._satellites, 2, key, compute)
+
+
+    def manoeuvre_scan(self, start: datetime | None, end: datetime | None) -> ManoeuvreScan:
+        """The history's manoeuvres in [start, end] (computed once per window and
+        database state: 2 s for 15 days of the active catalog, which every object's
+        timeline needs whole)."""
+        with self.store() as store:
+            marker = store.latest_load_id()
+
+        def compute() -> ManoeuvreScan:
+            self.behaviour_scans += 1
+            with self.store() as store:
+                return scan_manoeuvres(store, start, end)
+
+        return self._cached(self._behaviour, 4, ("manoeuvres", marker, start, end), compute)
+
+    def proximity(self, start: datetime, days: int) -> list[dict]:
+        """Every proximity pair of ``days`` days from ``start`` (computed once per window
+        and database state: a screening of each day's element sets)."""
+        with self.store() as store:
+            marker = store.latest_load_id()
+
+        def compute() -> list[dict]:
+            self.behaviour_scans += 1
+            with self.store() as store:
+                return proximity_pairs(store, start, days, workers=self.jobs.workers)
+
+        return self._cached(self._behaviour, 4, ("proximity", marker, start, days), compute)
 
 
 def service_state(request: Request) -> ServiceState:
