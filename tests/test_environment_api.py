@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from orbitwatch.errors import InputError
 from orbitwatch.service.app import create_app
 from tests.env_helpers import write_space_weather
 from tests.service_helpers import synthetic_db
@@ -51,6 +52,38 @@ def test_lifetime_compliance_and_scorecard(env_app):
     assert all(r["VERDICT"] == "NON_COMPLIANT" and r["RULE"] for r in comp["items"])
     card = call(app, "GET", "/api/environment/scorecard").json()
     assert sum(r["OBJECTS"] for r in card["items"]) == life["total"]
+
+
+def test_owner_lists_read_alike_on_every_endpoint(env_app):
+    """One parse of an owner list, as the CLI's: spaces and empty items are no owner, so
+    a blank list is no filter (compliance once kept '' as an owner and answered nothing)."""
+    app, _ = env_app
+    for path in ("/api/environment/compliance", "/api/environment/lifetime"):
+        every = call(app, "GET", path, params={"limit": 5000}).json()
+        assert call(app, "GET", path, params={"owner": " ", "limit": 5000}).json() == every
+        prc = call(app, "GET", path, params={"owner": "PRC", "limit": 5000}).json()
+        assert 0 < prc["total"] < every["total"]
+        assert call(app, "GET", path, params={"owner": " PRC ,, ", "limit": 5000}).json() == prc
+
+
+def test_an_object_selection_needs_every_part_it_is_given():
+    import numpy as np
+
+    from orbitwatch.app.inputs import EVERY_OBJECT, ObjectSelection
+
+    norad = np.array([25544, 48274, 20580, 900])
+    owners = ["ISS", "PRC", "US", None]
+    names = ["ISS (ZARYA)", "CSS (TIANHE)", "HST", None]
+    assert not EVERY_OBJECT and EVERY_OBJECT.mask(norad, owners, names).all()
+    pick = ObjectSelection.parse("25544, 20580", " US ,", None, "--id")
+    assert pick.ids == [25544, 20580] and pick.owners == ["US"]
+    assert pick.mask(norad, owners, names).tolist() == [False, False, True, False]
+    named = ObjectSelection.parse(None, None, "^(iss|css) ")
+    assert named.mask(norad, owners, names).tolist() == [True, True, False, False]
+    with pytest.raises(InputError, match="name pattern"):
+        ObjectSelection.parse(None, None, "([")
+    with pytest.raises(InputError, match="--id"):
+        ObjectSelection.parse("25544,x", None, None, "--id")
 
 
 @pytest.mark.parametrize(("path", "params", "status", "text"), [

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from orbitwatch.app.inputs import EVERY_OBJECT, ObjectSelection
 from orbitwatch.behaviour.manoeuvres import History, Manoeuvres, detect_manoeuvres, load_history
 from orbitwatch.behaviour.proximity import proximity_pairs
-from orbitwatch.catalog.snapshot import name_pattern
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.constants import EARTH_RADIUS_KM
 from orbitwatch.core.orbit import semi_major_axis_km
@@ -21,27 +21,20 @@ from orbitwatch.core.time import iso_ms, us_to_datetime
 from orbitwatch.errors import InputError, NotFoundError
 
 
-def _chosen(store: CatalogStore, rows: list[dict], ids: list[int] | None,
-            owners: list[str] | None, name: str | None, keys: tuple[str, ...],
-            name_keys: tuple[str, ...]) -> list[dict]:
-    """The rows where any of ``keys`` (catalog numbers) is chosen."""
-    if not (ids or owners or name):
+def _chosen(store: CatalogStore, rows: list[dict], chosen: ObjectSelection,
+            suffixes: tuple[str, ...] = ("",)) -> list[dict]:
+    """The rows where any of their objects (NORAD_CAT_ID<suffix>, OBJECT_NAME<suffix>)
+    is chosen; owners from the store's SATCAT."""
+    if not chosen or not rows:
         return rows
-    rx = name_pattern(name) if name else None
-    owner_of: dict[int, str | None] = {}
-    if owners:
-        wanted = {int(r[k]) for r in rows for k in keys}
-        owner_of = {n: f.get("owner") for n, f in store.object_info(wanted).items()}
-
-    def picked(r: dict) -> bool:
-        for k, nk in zip(keys, name_keys, strict=True):
-            n = int(r[k])
-            if ((not ids or n in ids) and (not owners or owner_of.get(n) in owners)
-                    and (rx is None or rx.search(r[nk] or ""))):
-                return True
-        return False
-
-    return [r for r in rows if picked(r)]
+    keep = np.zeros(len(rows), bool)
+    for suffix in suffixes:
+        norad = np.array([int(r[f"NORAD_CAT_ID{suffix}"]) for r in rows], np.int64)
+        owner_of = ({n: f.get("owner") for n, f in store.object_info(set(norad.tolist())).items()}
+                    if chosen.owners else {})
+        keep |= chosen.mask(norad, [owner_of.get(n) for n in norad.tolist()],
+                            [r[f"OBJECT_NAME{suffix}"] for r in rows])
+    return [r for r, k in zip(rows, keep.tolist(), strict=True) if k]
 
 
 @dataclass(frozen=True)
@@ -62,8 +55,7 @@ def scan_manoeuvres(store: CatalogStore, start: datetime | None = None,
     return ManoeuvreScan(history, detect_manoeuvres(history))
 
 
-def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
-                   owners: list[str] | None = None, name: str | None = None,
+def manoeuvre_rows(store: CatalogStore, chosen: ObjectSelection = EVERY_OBJECT, *,
                    start: datetime | None = None, end: datetime | None = None,
                    scan: ManoeuvreScan | None = None) -> tuple[list[dict], dict[str, Any]]:
     """Detected manoeuvres (and dockings) of the chosen objects in [start, end], and a
@@ -74,6 +66,7 @@ def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
     if not len(history):
         raise InputError("no element-set history in that window: load a history first "
                          "(orbitwatch catalog load ARCHIVE)")
+    ids = chosen.ids
     if ids:
         counts = Counter(history.norad.tolist())
         missing = sorted(set(ids) - set(counts))
@@ -86,7 +79,7 @@ def manoeuvre_rows(store: CatalogStore, *, ids: list[int] | None = None,
                              "set in that window, no evidence either way (a manoeuvre shows "
                              "between two)")
     found = scan.found
-    rows = _chosen(store, found.rows, ids, owners, name, ("NORAD_CAT_ID",), ("OBJECT_NAME",))
+    rows = _chosen(store, found.rows, chosen)
     burns = [r for r in found.rows if r["DV_M_S"] is not None]
     summary = {
         "objects": found.objects, "element_set_pairs": found.pairs,
@@ -121,7 +114,7 @@ def timeline(store: CatalogStore, norad_cat_id: int, start: datetime | None = No
             for t, x, e, i in zip(history.epoch_us.tolist(), a.tolist(), history.e.tolist(),
                                   history.i_deg.tolist(), strict=True)]
     # one element set is no evidence of a manoeuvre either way: its timeline is that set
-    rows = manoeuvre_rows(store, ids=[norad_cat_id], start=start, end=end,
+    rows = manoeuvre_rows(store, ObjectSelection(ids=[norad_cat_id]), start=start, end=end,
                           scan=scan)[0] if len(history) > 1 else []
     return {"norad_cat_id": norad_cat_id, "object_name": history.name[-1],
             "element_sets": sets, "manoeuvres": rows}
@@ -139,9 +132,8 @@ def proximity_start(store: CatalogStore, start: datetime | None, days: int) -> d
                                           microsecond=0) - timedelta(days=days - 1)
 
 
-def proximity_rows(store: CatalogStore, *, start: datetime | None = None, days: int = 7,
-                   ids: list[int] | None = None, owners: list[str] | None = None,
-                   name: str | None = None, workers: int | None = None,
+def proximity_rows(store: CatalogStore, chosen: ObjectSelection = EVERY_OBJECT, *,
+                   start: datetime | None = None, days: int = 7, workers: int | None = None,
                    pairs: list[dict] | None = None) -> list[dict]:
     """Proximity pairs over ``days`` from ``start`` (default: the last ``days`` days of
     the history), of the chosen objects. ``pairs``: every pair of that window, found
@@ -149,5 +141,4 @@ def proximity_rows(store: CatalogStore, *, start: datetime | None = None, days: 
     if pairs is None:
         pairs = proximity_pairs(store, proximity_start(store, start, days), days,
                                 workers=workers)
-    return _chosen(store, pairs, ids, owners, name, ("NORAD_CAT_ID_1", "NORAD_CAT_ID_2"),
-                   ("OBJECT_NAME_1", "OBJECT_NAME_2"))
+    return _chosen(store, pairs, chosen, ("_1", "_2"))

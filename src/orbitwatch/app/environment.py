@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from orbitwatch.app.inputs import ObjectSelection
 from orbitwatch.catalog.snapshot import Snapshot, take_snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.time import us_to_datetime
@@ -129,17 +130,9 @@ def newest_catalog_time(store: CatalogStore) -> datetime:
     return us_to_datetime(us) + timedelta(seconds=1)
 
 
-def object_rows(env: Environment, ids: list[int] | None, owners: list[str] | None,
-                name_rx: Any | None) -> np.ndarray:
-    """Rows (indices of the snapshot) chosen by catalog numbers, owners, name pattern."""
+def object_rows(env: Environment, chosen: ObjectSelection) -> np.ndarray:
+    """Rows (indices of the snapshot) of the chosen objects."""
     snap = env.census.snapshot
-    keep = np.ones(len(snap), bool)
-    if ids:
-        keep &= np.isin(snap.norad_cat_id, ids)
-    if owners:
-        keep &= np.isin(env.census.owner, owners)
-    if name_rx is not None:
-        keep &= np.array([bool(name_rx.search(es.object_name or ""))
-                          for es in snap.element_sets])
-    return np.flatnonzero(keep)
+    return np.flatnonzero(chosen.mask(snap.norad_cat_id, env.census.owner.tolist(),
+                                      [es.object_name for es in snap.element_sets]))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows
-from orbitwatch.app.inputs import parse_ids, parse_owners, parse_time
+from orbitwatch.app.inputs import ObjectSelection, parse_time
 from orbitwatch.cli.common import (
     db_option,
     format_option,
@@ -31,7 +31,7 @@ def manoeuvres_cmd(db, start, end, ids, name, owner, limit, fmt) -> None:
     its velocity change (RTN, m/s), kind and confidence; dockings too."""
     with open_catalog(db) as store:
         rows, summary = manoeuvre_rows(
-            store, ids=parse_ids(ids, "--id"), owners=parse_owners(owner), name=name,
+            store, ObjectSelection.parse(ids, owner, name, "--id"),
             start=parse_time(start, "--from") if start else None,
             end=parse_time(end, "--to") if end else None)
     note = (f"{summary['objects']} objects, {summary['element_set_pairs']} element-set "
@@ -58,8 +58,8 @@ def proximity_cmd(db, start, days, workers, ids, name, owner, limit, fmt) -> Non
     """Pairs that stay close or approach slowly over the history: ATTACHED, APPROACH,
     DEPARTURE, CO-LOCATED, FORMATION, or STALE when an old element set explains it."""
     with open_catalog(db) as store:
-        rows = proximity_rows(store, start=parse_time(start, "--at") if start else None,
-                              days=days, ids=parse_ids(ids, "--id"), owners=parse_owners(owner),
-                              name=name, workers=workers)
+        rows = proximity_rows(store, ObjectSelection.parse(ids, owner, name, "--id"),
+                              start=parse_time(start, "--at") if start else None, days=days,
+                              workers=workers)
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
                       title="Proximity operations"), nl=False)

@@ -18,8 +18,7 @@ from orbitwatch.app.environment import (
     scorecard_rows,
     space_weather_path,
 )
-from orbitwatch.app.inputs import parse_ids, parse_owners, parse_time
-from orbitwatch.catalog.snapshot import name_pattern
+from orbitwatch.app.inputs import ObjectSelection, parse_owners, parse_time
 from orbitwatch.catalog.sources import CelesTrakClient
 from orbitwatch.cli.common import (
     db_option,
@@ -186,11 +185,6 @@ def _pyplot():
     return plt
 
 
-def _selection(ids: str | None, owner: str | None, name: str | None):
-    return (parse_ids(ids, "--id"), parse_owners(owner),
-            name_pattern(name) if name else None)
-
-
 @click.command("lifetime")
 @db_option
 @at_option
@@ -204,7 +198,8 @@ def lifetime_cmd(db, at, ids, name, owner, weather, limit, fmt) -> None:
     under drag through NRLMSISE-00 and the space weather, soonest first."""
     with open_catalog(db) as store:
         env = environment_at(store, _at(store, at), space_weather_path(store, weather))
-    rows = env.lifetimes.rows(object_rows(env, *_selection(ids, owner, name)))
+    rows = env.lifetimes.rows(object_rows(env, ObjectSelection.parse(ids, owner, name,
+                                                                     "--id")))
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
                       title=f"Re-entry predictions, catalog at {_utc(env.census.at)}",
                       notes=[f"Model: {env.lifetimes.assumption}. DECAY_UTC date of re-entry; "

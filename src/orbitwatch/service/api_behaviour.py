@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows, proximity_start, timeline
-from orbitwatch.app.inputs import parse_ids
+from orbitwatch.app.inputs import ObjectSelection
 from orbitwatch.service.params import ERROR_RESPONSES, utc_param
 from orbitwatch.service.state import ServiceState, service_state
 
@@ -18,10 +18,6 @@ Text = Annotated[str | None, Query(max_length=200)]
 Time = Annotated[str | None, Query(max_length=40, description="UTC ISO-8601")]
 
 
-def _owners(owner: str | None) -> list[str] | None:
-    return [o.strip() for o in owner.split(",") if o.strip()] if owner else None
-
-
 @router.get("/behaviour/manoeuvres")
 def manoeuvres(state: State, ids: Annotated[str | None, Query(max_length=2000)] = None,
                owner: Text = None, name: Text = None, start: Time = None, end: Time = None,
@@ -29,12 +25,12 @@ def manoeuvres(state: State, ids: Annotated[str | None, Query(max_length=2000)] 
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     """Manoeuvres (and dockings) in the stored element-set history, newest last: the
     bracketing element sets, DV (RTN, m/s), kind, confidence and the element changes."""
+    chosen = ObjectSelection.parse(ids, owner, name)  # bad input refused before any work
     begin = utc_param(start, "start") if start else None
     until = utc_param(end, "end") if end else None
     scan = state.manoeuvre_scan(begin, until)
     with state.store() as store:
-        rows, summary = manoeuvre_rows(store, ids=parse_ids(ids, "ids"), owners=_owners(owner),
-                                       name=name, start=begin, end=until, scan=scan)
+        rows, summary = manoeuvre_rows(store, chosen, start=begin, end=until, scan=scan)
     return {"summary": summary, "total": len(rows), "offset": offset,
             "items": rows[offset:offset + limit]}
 
@@ -59,9 +55,9 @@ def proximity(state: State, start: Time = None,
     """Pairs that stay close or approach slowly over ``days`` of history (the screening
     engine on each day's element sets): class, ranges, relative speed, element-set ages
     and the evidence."""
+    chosen = ObjectSelection.parse(ids, owner, name)  # bad input refused before any work
     with state.store() as store:
         first = proximity_start(store, utc_param(start, "start") if start else None, days)
     pairs = state.proximity(first, days)
     with state.store() as store:
-        return proximity_rows(store, ids=parse_ids(ids, "ids"), owners=_owners(owner),
-                              name=name, pairs=pairs)
+        return proximity_rows(store, chosen, pairs=pairs)

@@ -15,8 +15,7 @@ from orbitwatch.app.environment import (
     object_rows,
     scorecard_rows,
 )
-from orbitwatch.app.inputs import parse_ids
-from orbitwatch.catalog.snapshot import name_pattern
+from orbitwatch.app.inputs import ObjectSelection, parse_owners
 from orbitwatch.environment.census import geo_belt, shell_density
 from orbitwatch.environment.classes import OBJECT_CLASSES
 from orbitwatch.errors import InputError
@@ -101,8 +100,7 @@ def lifetime(state: State, at: At = None,
     weather (stated in ``model``); DECAY_EARLY/LATE_UTC the high/low solar-activity
     band; BC_SOURCE where the ballistic coefficient came from."""
     env = state.environment(_at(state, at))
-    owners = [o.strip() for o in owner.split(",") if o.strip()] if owner else None
-    which = object_rows(env, parse_ids(ids, "ids"), owners, name_pattern(name) if name else None)
+    which = object_rows(env, ObjectSelection.parse(ids, owner, name))
     return {"at": env.census.at.isoformat(), "model": env.lifetimes.assumption,
             **_page(env.lifetimes.rows(which), limit, offset)}
 
@@ -115,7 +113,7 @@ def compliance(state: State, at: At = None,
     """Disposal compliance per object: the rule (FCC-5Y, ESA-5Y, IADC-25Y), the end of
     mission assumed and its basis, the deadline, the predicted re-entry, the verdict."""
     env = state.environment(_at(state, at))
-    owners = {o.strip() for o in owner.split(",")} if owner else None
+    owners = parse_owners(owner)
     rows = [r for r in env.compliance if (owners is None or r["OWNER"] in owners)
             and (verdict is None or r["VERDICT"] == verdict)]
     return {"at": env.census.at.isoformat(), "model": env.lifetimes.assumption,

@@ -12,6 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from orbitwatch.app.geometry import event_geometry
+from orbitwatch.app.inputs import parse_owners
 from orbitwatch.app.screening import ScreeningRequest
 from orbitwatch.errors import NotFoundError
 from orbitwatch.formats.cdm import write_cdm_kvn, write_cdm_xml
@@ -58,7 +59,7 @@ def start_run(state: State, body: RunRequest) -> dict[str, Any]:
         start=start, days=body.days, volume=body.volume,
         elements_at=utc_param(body.elements_at, "elements_at") if body.elements_at else None,
         primaries=parse_ids(body.primaries, "primaries"),
-        owners=[o.strip() for o in body.owners.split(",") if o.strip()] if body.owners else None,
+        owners=parse_owners(body.owners),
         name_pattern=body.name or None, max_age_days=body.max_age_days,
         workers=state.jobs.workers, dask_address=state.jobs.dask_address)
     job = state.jobs.submit(request)
