@@ -69,7 +69,7 @@ def test_owner_lists_read_alike_on_every_endpoint(env_app):
 def test_an_object_selection_needs_every_part_it_is_given():
     import numpy as np
 
-    from orbitwatch.app.inputs import EVERY_OBJECT, ObjectSelection
+    from orbitwatch.app.selection import EVERY_OBJECT, ObjectSelection
 
     norad = np.array([25544, 48274, 20580, 900])
     owners = ["ISS", "PRC", "US", None]

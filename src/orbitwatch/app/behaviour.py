@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from orbitwatch.app.inputs import EVERY_OBJECT, ObjectSelection
+from orbitwatch.app.selection import EVERY_OBJECT, ObjectSelection
 from orbitwatch.behaviour.manoeuvres import History, Manoeuvres, detect_manoeuvres, load_history
 from orbitwatch.behaviour.proximity import proximity_pairs
 from orbitwatch.catalog.store import CatalogStore

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from orbitwatch.app.inputs import ObjectSelection
+from orbitwatch.app.selection import ObjectSelection
 from orbitwatch.catalog.snapshot import Snapshot, take_snapshot
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.time import us_to_datetime

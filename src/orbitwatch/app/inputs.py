@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
-
-from orbitwatch.catalog.snapshot import name_pattern
 from orbitwatch.core.time import parse_utc
 from orbitwatch.errors import InputError
 
@@ -20,48 +15,6 @@ def parse_owners(text: str | None) -> list[str] | None:
     """``"US, PRC"`` as SATCAT owner codes (None for no text or no codes)."""
     owners = [o.strip() for o in (text or "").split(",") if o.strip()]
     return owners or None
-
-
-@dataclass(frozen=True)
-class ObjectSelection:
-    """Objects chosen by catalog numbers, SATCAT owner codes and a name pattern (RE2, any
-    case, anywhere in the name): an object is chosen when it meets every part given; an
-    empty selection chooses every object."""
-
-    ids: list[int] | None = None
-    owners: list[str] | None = None
-    name: str | None = None
-
-    @classmethod
-    def parse(cls, ids: str | None = None, owners: str | None = None,
-              name: str | None = None, ids_param: str = "ids") -> ObjectSelection:
-        """From user text; a bad catalog number or pattern is an InputError naming
-        ``ids_param`` or the pattern."""
-        if name:
-            name_pattern(name)  # a bad pattern is refused here, before any work
-        return cls(parse_ids(ids, ids_param), parse_owners(owners), name or None)
-
-    def __bool__(self) -> bool:
-        return bool(self.ids or self.owners or self.name)
-
-    def mask(self, norad_cat_id: np.ndarray, owner: Sequence[str | None],
-             object_name: Sequence[str | None]) -> np.ndarray:
-        """Which of these objects are chosen (one bool each)."""
-        keep = np.ones(len(norad_cat_id), bool)
-        if self.ids:
-            keep &= np.isin(norad_cat_id, self.ids)
-        if self.owners:
-            chosen = set(self.owners)
-            keep &= np.fromiter((o in chosen for o in owner), bool, len(keep))
-        if self.name:
-            rx = name_pattern(self.name)
-            keep &= np.fromiter((bool(rx.search(n or "")) for n in object_name), bool,
-                                len(keep))
-        return keep
-
-
-#: The empty selection: every object.
-EVERY_OBJECT = ObjectSelection()
 
 
 def parse_ids(text: str | None, name: str = "ids") -> list[int] | None:

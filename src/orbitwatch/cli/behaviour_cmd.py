@@ -6,7 +6,8 @@ from __future__ import annotations
 import click
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows
-from orbitwatch.app.inputs import ObjectSelection, parse_time
+from orbitwatch.app.inputs import parse_time
+from orbitwatch.app.selection import ObjectSelection
 from orbitwatch.cli.common import (
     db_option,
     format_option,

@@ -18,7 +18,8 @@ from orbitwatch.app.environment import (
     scorecard_rows,
     space_weather_path,
 )
-from orbitwatch.app.inputs import ObjectSelection, parse_owners, parse_time
+from orbitwatch.app.inputs import parse_owners, parse_time
+from orbitwatch.app.selection import ObjectSelection
 from orbitwatch.catalog.sources import CelesTrakClient
 from orbitwatch.cli.common import (
     db_option,

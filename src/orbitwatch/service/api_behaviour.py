@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from orbitwatch.app.behaviour import manoeuvre_rows, proximity_rows, proximity_start, timeline
-from orbitwatch.app.inputs import ObjectSelection
+from orbitwatch.app.selection import ObjectSelection
 from orbitwatch.service.params import ERROR_RESPONSES, utc_param
 from orbitwatch.service.state import ServiceState, service_state
 

@@ -15,7 +15,8 @@ from orbitwatch.app.environment import (
     object_rows,
     scorecard_rows,
 )
-from orbitwatch.app.inputs import ObjectSelection, parse_owners
+from orbitwatch.app.inputs import parse_owners
+from orbitwatch.app.selection import ObjectSelection
 from orbitwatch.environment.census import geo_belt, shell_density
 from orbitwatch.environment.classes import OBJECT_CLASSES
 from orbitwatch.errors import InputError
