@@ -24,9 +24,10 @@ from orbitwatch.errors import InputError, NotFoundError
 def _chosen(store: CatalogStore, rows: list[dict], chosen: ObjectSelection,
             suffixes: tuple[str, ...] = ("",)) -> list[dict]:
     """The rows where any of their objects (NORAD_CAT_ID<suffix>, OBJECT_NAME<suffix>)
-    is chosen; owners from the store's SATCAT."""
+    is chosen; owners from the store's SATCAT. A new list: ``rows`` may be a cached
+    scan's, shared by every request."""
     if not chosen or not rows:
-        return rows
+        return list(rows)
     keep = np.zeros(len(rows), bool)
     for suffix in suffixes:
         norad = np.array([int(r[f"NORAD_CAT_ID{suffix}"]) for r in rows], np.int64)
