@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
-from shared_data import shared_data_dir
+from shared_data import shared_data_dir, warm_kernels
 
 from orbitwatch.catalog import Snapshot
 from orbitwatch.catalog.ingest import read_bytes
@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    print(f"kernels compiled or read from numba's cache: {warm_kernels():.1f} s (not timed)")
     path = shared_data_dir() / "catalogs/spacetrack_full_2022-01-25.3le"
     elements = read_elements(read_bytes(path).decode(), source=str(path)).records
     newest = max(e.epoch for e in elements).replace(minute=0, second=0, microsecond=0)

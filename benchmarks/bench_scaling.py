@@ -29,7 +29,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from shared_data import catalog_snapshot, shared_data_dir
+from shared_data import catalog_snapshot, shared_data_dir, warm_kernels
 
 from orbitwatch.core.processes import usable_cpus
 from orbitwatch.screening import EngineSettings, screen
@@ -115,6 +115,7 @@ def main() -> None:
     ap.add_argument("--chunks-per-worker", type=int, default=None,
                     help="with --model: chunks per worker at least [default: the engine's]")
     args = ap.parse_args()
+    print(f"kernels compiled or read from numba's cache: {warm_kernels():.1f} s (not timed)")
     if args.model:
         label, snap = catalog_snapshot(args.catalog, args.synthetic)
         print(f"{label}: {len(snap):,} objects x {args.days:g} days, modelled; {cpu_model()}")

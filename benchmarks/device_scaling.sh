@@ -5,6 +5,7 @@
 # a step cut short by the time limit leaves the ones before it.
 #
 #   OUT=/tmp/out ORBITWATCH_DATA=/path/to/shared/data benchmarks/device_scaling.sh
+#   SMOKE=1 OUT=/tmp/out benchmarks/device_scaling.sh   # its plumbing, on any machine
 #
 # Most important first: the machine (physical cores: 16 logical CPUs may be 8 cores of
 # two hardware threads), then 23,939 objects x 7 days on 2, 4, 8 and 16 workers (the
@@ -30,6 +31,10 @@ run() {  # name, then bench_scaling arguments
     echo "== $name: $*"
     $PY benchmarks/bench_scaling.py "$@" 2>&1 | tee "$OUT/$name.txt"
 }
+if [ -n "${SMOKE:-}" ]; then  # the script's own check on a small machine, in a minute
+    run smoke --synthetic 2000 --days 0.2 --workers 1,2
+    exit 0
+fi
 catalog=${ORBITWATCH_DATA:-../shared/data}/catalogs/spacetrack_full_2022-01-25.3le
 if [ -f "$catalog" ]; then
     run catalog-7d --workers 2,4,8,16 --days 7 "$catalog"
