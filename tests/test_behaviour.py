@@ -11,6 +11,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -58,6 +59,9 @@ def test_the_iss_reboosts_and_nothing_else(history_db: Path):
     assert second["EPOCH_BEFORE"] < "2025-09-26T12" < second["EPOCH_AFTER"] < "2025-09-27"
     assert 700 < first["DA_M"] < 1200 and 2500 < second["DA_M"] < 3200
     assert 0.3 < first["DV_T_M_S"] < 0.8 and 1.2 < second["DV_T_M_S"] < 2.0
+    # each DV states its 1-sigma, from the element-set noise it was judged by: both
+    # reboosts stand well above it
+    assert all(0 < r["DV_SIGMA_M_S"] < r["DV_M_S"] / 5 for r in rows)
 
 
 def test_visiting_vehicles_dock_and_then_carry_the_stations_elements(history_db: Path):
@@ -67,6 +71,7 @@ def test_visiting_vehicles_dock_and_then_carry_the_stations_elements(history_db:
     assert docks[PROGRESS]["EPOCH_AFTER"].startswith("2025-09-13")
     assert docks[CYGNUS]["KIND"] == f"DOCKED TO {ISS}"
     assert docks[CYGNUS]["EPOCH_AFTER"].startswith("2025-09-18")
+    assert docks[CYGNUS]["DV_M_S"] is None and docks[CYGNUS]["DV_SIGMA_M_S"] is None
     # once docked, the station's reboosts are not theirs
     assert not [r for r in rows if r["NORAD_CAT_ID"] == CYGNUS and r["KIND"] == "RAISE"]
 
@@ -231,3 +236,34 @@ def test_scoring_with_the_fields_convention(history_db: Path):
     score = score_detections(rows, moved, satellite_years=15 / 365.25)
     assert (score.matched, score.false_alarms) == (1, 1)
     assert score.false_alarms_per_satellite_year == pytest.approx(365.25 / 15)
+
+
+def test_an_in_track_burns_sigma_is_the_noise_it_was_judged_by():
+    """A constructed history: 40 element sets 6 h apart whose semi-major axis scatters
+    by a known noise (node and perigee exactly on their J2 drift), then a 1 km raise.
+    For a purely in-track burn DV / DV_SIGMA must be the detection's own score: the
+    same noise scale, taken through the same DV formula."""
+    from orbitwatch.behaviour.manoeuvres import History, detect_manoeuvres
+    from orbitwatch.core.constants import EARTH_RADIUS_KM, J2, MU_KM3_S2
+
+    rng = np.random.default_rng(3)
+    k = np.arange(40)
+    a_km = 6778.0 + rng.normal(0.0, 0.03, k.size) + np.where(k >= 25, 1.0, 0.0)
+    n_rev_day = np.sqrt(MU_KM3_S2 / a_km ** 3) * 86_400.0 / (2 * np.pi)
+    t_days = k * 0.25
+    inc, ecc = np.radians(51.6), 0.001
+    j2_rate = 2 * np.pi * n_rev_day * J2 * (EARTH_RADIUS_KM / (a_km * (1 - ecc ** 2))) ** 2
+    mean_rate = 0.5 * (j2_rate[1:] + j2_rate[:-1])  # over each 6-h step, rad/day
+    raan = np.degrees(np.cumsum(np.r_[0.0, -1.5 * mean_rate * np.cos(inc) * 0.25]))
+    argp = np.degrees(np.cumsum(np.r_[0.0, 0.75 * mean_rate * (5 * np.cos(inc) ** 2 - 1)
+                                      * 0.25]))
+    history = History(np.full(k.size, 70001), (t_days * 86_400e6).astype(np.int64) + 10**15,
+                      n_rev_day, np.full(k.size, ecc), np.full(k.size, 51.6), raan % 360,
+                      argp % 360, np.full(k.size, 1e-4), np.zeros(k.size),
+                      ["TEST SAT"] * k.size)
+    found = [r for r in detect_manoeuvres(history).rows if r["DV_M_S"]]
+    assert len(found) == 1 and found[0]["KIND"] == "RAISE"
+    burn = found[0]
+    assert 900 < burn["DA_M"] < 1100
+    assert burn["DV_M_S"] / burn["DV_SIGMA_M_S"] == pytest.approx(burn["SCORE_SIGMAS"],
+                                                                   rel=0.02)

@@ -540,14 +540,14 @@ async function loadManoeuvres(form) {
     const r = await api(`/api/behaviour/manoeuvres?${q}`);
     const s = r.summary;
     const rows = r.items.map((m) => el("tr", { "data-id": m.NORAD_CAT_ID, onclick: () => showTimeline(m.NORAD_CAT_ID) },
-      ["NORAD_CAT_ID", "OBJECT_NAME", "EPOCH_BEFORE", "EPOCH_AFTER", "KIND", "DV_M_S", "DV_T_M_S", "DV_N_M_S",
-       "CONFIDENCE", "DA_M"].map((c) => el("td", {}, fmt(m[c])))));
+      ["NORAD_CAT_ID", "OBJECT_NAME", "EPOCH_BEFORE", "EPOCH_AFTER", "KIND", "DV_M_S", "DV_SIGMA_M_S", "DV_T_M_S",
+       "DV_N_M_S", "CONFIDENCE", "DA_M"].map((c) => el("td", {}, fmt(m[c])))));
     $("#man-area").replaceChildren(
       el("div", { class: "note" }, `${r.total} manoeuvres and dockings; ${s.objects} objects watched over ` +
          `${s.satellite_years} satellite-years (${s.detections_per_satellite_year} per satellite-year). Click a row for its timeline.`),
       el("table", { id: "manoeuvres", class: "simple" },
         el("thead", {}, el("tr", {}, ["NORAD_CAT_ID", "OBJECT_NAME", "EPOCH_BEFORE", "EPOCH_AFTER", "KIND", "DV_M_S",
-          "DV_T_M_S", "DV_N_M_S", "CONFIDENCE", "DA_M"].map((c) => el("th", {}, c)))),
+          "DV_SIGMA_M_S", "DV_T_M_S", "DV_N_M_S", "CONFIDENCE", "DA_M"].map((c) => el("th", {}, c)))),
         el("tbody", {}, rows)));
   } catch (err) {
     $("#man-area").replaceChildren("");

@@ -214,6 +214,13 @@ def detect_manoeuvres(h: History, threshold: float = THRESHOLD) -> Manoeuvres:
     dv_n = v * r_plane * 1e-6
     dv_r = v * np.maximum(0.0, r_e * 1e-6 - 2.0 * np.abs(dv_t) / v)
     dv = np.sqrt(dv_t ** 2 + dv_n ** 2 + dv_r ** 2)
+    # DV's 1-sigma from the same element-set noise the detection judged it by (each
+    # component's scale taken through its DV formula, then through the norm, linearised)
+    sig_t = v * (scales[:, 0] + drag_allowance / threshold) / 1000.0 / (2.0 * a[k0])
+    sig_n = v * scales[:, 1] * 1e-6
+    sig_r = v * scales[:, 2] * 1e-6
+    dv_sigma = (np.sqrt((dv_t * sig_t) ** 2 + (dv_n * sig_n) ** 2 + (dv_r * sig_r) ** 2)
+                / np.maximum(dv, 1e-12))
     hit = z > threshold
     flagged = hit.any(axis=1) & (dv >= MIN_DV_M_S)
     # a set that jumps and comes back at the next pair of the same object is an outlier:
@@ -238,7 +245,7 @@ def detect_manoeuvres(h: History, threshold: float = THRESHOLD) -> Manoeuvres:
             "GAP_DAYS": round(float(dt_days[k]), 3),
             "DV_M_S": round(float(dv[k]), 4), "DV_R_M_S": round(float(dv_r[k]), 4),
             "DV_T_M_S": round(float(dv_t[k]), 4), "DV_N_M_S": round(float(dv_n[k]), 4),
-            "KIND": kind,
+            "DV_SIGMA_M_S": round(float(dv_sigma[k]), 4), "KIND": kind,
             "CONFIDENCE": "HIGH" if score >= 2 * threshold else "MEDIUM",
             "SCORE_SIGMAS": round(score, 1),
             "DA_M": round(float(r_a[k]), 1), "DPLANE_URAD": round(float(r_plane[k]), 1),
@@ -263,6 +270,7 @@ def _docking_rows(h: History, carrier: np.ndarray) -> list[dict]:
             "EPOCH_AFTER": iso_ms(int(h.epoch_us[k + 1])),
             "GAP_DAYS": round(float((h.epoch_us[k + 1] - h.epoch_us[k]) / 86_400e6), 3),
             "DV_M_S": None, "DV_R_M_S": None, "DV_T_M_S": None, "DV_N_M_S": None,
+            "DV_SIGMA_M_S": None,
             "KIND": f"DOCKED TO {other}" if docks else f"UNDOCKED FROM {other}",
             "CONFIDENCE": "HIGH", "SCORE_SIGMAS": None, "DA_M": None, "DPLANE_URAD": None,
             "DE_1E6": None, "REGIME": None,

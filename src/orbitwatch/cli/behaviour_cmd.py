@@ -39,8 +39,8 @@ def manoeuvres_cmd(db, start, end, ids, name, owner, limit, fmt) -> None:
             f"pairs, {summary['satellite_years']} satellite-years watched: "
             f"{summary['detections_per_satellite_year']} detections per satellite-year (all "
             "objects). DV from the change of the mean orbit between the two element sets "
-            "(impulsive, near-circular); DA_M the semi-major axis change beyond the "
-            "predicted decay.")
+            "(impulsive, near-circular), DV_SIGMA_M_S its 1-sigma from the object's "
+            "element-set noise; DA_M the semi-major axis change beyond the predicted decay.")
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
                       title="Manoeuvres in the element-set history", notes=[note]), nl=False)
 

@@ -24,7 +24,8 @@ def manoeuvres(state: State, ids: Annotated[str | None, Query(max_length=2000)] 
                limit: Annotated[int, Query(ge=1, le=100_000)] = 200,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     """Manoeuvres (and dockings) in the stored element-set history, newest last: the
-    bracketing element sets, DV (RTN, m/s), kind, confidence and the element changes."""
+    bracketing element sets, DV (RTN, m/s) and its 1-sigma (DV_SIGMA_M_S, from the
+    object's element-set noise), kind, confidence and the element changes."""
     chosen = ObjectSelection.parse(ids, owner, name)  # bad input refused before any work
     begin = utc_param(start, "start") if start else None
     until = utc_param(end, "end") if end else None
