@@ -155,6 +155,8 @@ def access_cmd(db, start, days, ids, name_pattern, country, region_file, off_nad
 
     if (country is None) == (region_file is None):
         raise InputError("give one target: --country NAME_OR_ISO or --region FILE.geojson")
+    if (off_nadir is None) == (swath is None):
+        raise InputError("give one sensor: --off-nadir DEG or --swath KM")
     region = country_region(country) if country else read_region_geojson(region_file)
     sensor = Sensor(off_nadir, swath, sun_min)
     at = start_time(db, start)

@@ -62,6 +62,8 @@ def access(state: State,
            at: Annotated[str | None, Query(max_length=40)] = None,
            days: Annotated[float, Query(gt=0, le=14)] = 7.0) -> dict[str, Any]:
     """Imaging windows over a country (name or ISO code) and its revisit statistics."""
+    if (off_nadir_deg is None) == (swath_km is None):
+        raise InputError("give one sensor: off_nadir_deg (deg) or swath_km (km)")
     start = utc_param(at)
     region = country(country_name)
     sensor = Sensor(off_nadir_deg, swath_km, sun_min_deg)
