@@ -221,6 +221,27 @@ def test_the_service_scans_a_window_of_history_once(history_db: Path, tmp_path: 
     assert state.behaviour_scans == 3
 
 
+def test_a_window_that_ends_before_it_starts_is_bad_input_and_leaves_nothing(history_db):
+    """An end before the start is the user's mistake (400 / exit 2 saying so), not an
+    object without history (it was a 404); and a computation that failed leaves no lock
+    behind in the service (one per distinct failing request grew without bound)."""
+    from orbitwatch.service.app import create_app
+    from tests.test_service import call
+
+    app = create_app(history_db, workers=1)
+    backwards = {"start": "2025-09-20", "end": "2025-09-19"}
+    for path in (f"/api/objects/{ISS}/timeline", "/api/behaviour/manoeuvres"):
+        r = call(app, "GET", path, params=backwards)
+        assert r.status_code == 400 and "ends before it starts" in r.json()["detail"]
+    for at in ("1990-01-01", "1991-01-01"):  # no catalog then: fails inside the cache
+        assert call(app, "GET", "/api/environment/census", params={"at": at}).status_code \
+            == 400
+    assert app.state.ow._flights == {}
+    code, _, err = _run("manoeuvres", "--db", str(history_db), "--from", "2025-09-20",
+                        "--to", "2025-09-19")
+    assert code == 2 and "ends before it starts" in err and err.count("\n") == 1
+
+
 def test_scoring_with_the_fields_convention(history_db: Path):
     from orbitwatch.behaviour.scoring import Burn, score_detections
 

@@ -17,7 +17,7 @@ from orbitwatch.behaviour.proximity import proximity_pairs
 from orbitwatch.catalog.store import CatalogStore
 from orbitwatch.core.constants import EARTH_RADIUS_KM
 from orbitwatch.core.orbit import semi_major_axis_km
-from orbitwatch.core.time import iso_ms, us_to_datetime
+from orbitwatch.core.time import datetime_to_us, iso_ms, us_to_datetime
 from orbitwatch.errors import InputError, NotFoundError
 
 
@@ -49,9 +49,16 @@ class ManoeuvreScan:
     found: Manoeuvres
 
 
+def _check_window(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise InputError(f"the window ends before it starts: end {iso_ms(datetime_to_us(end))} "
+                         f"is before start {iso_ms(datetime_to_us(start))}")
+
+
 def scan_manoeuvres(store: CatalogStore, start: datetime | None = None,
                     end: datetime | None = None) -> ManoeuvreScan:
     """Every element set in [start, end] and the manoeuvres detected in them."""
+    _check_window(start, end)
     history = load_history(store, start, end)
     return ManoeuvreScan(history, detect_manoeuvres(history))
 
@@ -101,6 +108,7 @@ def timeline(store: CatalogStore, norad_cat_id: int, start: datetime | None = No
     """One object's pattern of life: every element set (epoch, semi-major axis, perigee,
     apogee, inclination, eccentricity) and its manoeuvres, in time order. ``scan``: the
     window's scan, made before (else it is made here)."""
+    _check_window(start, end)
     if scan is None:
         history = load_history(store, start, end, [norad_cat_id])
     else:

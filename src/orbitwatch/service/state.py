@@ -53,12 +53,17 @@ class ServiceState:
                 if key in cache:
                     cache.move_to_end(key)
                     return cache[key]
-            value = compute()
-            with self._lock:
-                cache[key] = value
-                while len(cache) > limit:
-                    cache.popitem(last=False)
-                self._flights.pop(key, None)  # later requests find the cache
+            try:
+                value = compute()
+                with self._lock:
+                    cache[key] = value
+                    while len(cache) > limit:
+                        cache.popitem(last=False)
+            finally:
+                # later requests find the cache; a computation that failed leaves nothing
+                # behind (one lock per failed key would grow without bound)
+                with self._lock:
+                    self._flights.pop(key, None)
             return value
 
     def store(self) -> CatalogStore:
