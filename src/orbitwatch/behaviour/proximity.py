@@ -84,8 +84,8 @@ def proximity_pairs(store: CatalogStore, start: datetime, days: int, *,
         if progress:
             progress(d + 1, days)
     if not looked:
-        raise InputError(f"no element sets in the {days} day(s) from {start.isoformat()}: "
-                         "load the history first")
+        raise InputError(f"no element sets in the {days} day(s) from "
+                         f"{iso_ms(datetime_to_us(start))}: load the history first")
     rows = [_classify(pair, sightings, names, regimes) for pair, sightings in seen.items()]
     order = {"APPROACH": 0, "STALE": 1, "DEPARTURE": 2, "CO-LOCATED": 3, "FORMATION": 4,
              "ATTACHED": 5}
