@@ -33,6 +33,7 @@ from shared_data import catalog_snapshot, shared_data_dir, warm_kernels
 
 from orbitwatch.core.processes import usable_cpus
 from orbitwatch.screening import EngineSettings, screen
+from orbitwatch.screening.engine import CHUNKS_PER_WORKER
 
 
 def cpu_model() -> str:
@@ -119,8 +120,6 @@ def main() -> None:
     if args.model:
         label, snap = catalog_snapshot(args.catalog, args.synthetic)
         print(f"{label}: {len(snap):,} objects x {args.days:g} days, modelled; {cpu_model()}")
-        from orbitwatch.screening.engine import CHUNKS_PER_WORKER
-
         modelled(snap, args.days, [int(w) for w in args.model.split(",")],
                  args.chunks_per_worker or CHUNKS_PER_WORKER)
         return

@@ -288,3 +288,37 @@ def test_an_in_track_burns_sigma_is_the_noise_it_was_judged_by():
     assert 900 < burn["DA_M"] < 1100
     assert burn["DV_M_S"] / burn["DV_SIGMA_M_S"] == pytest.approx(burn["SCORE_SIGMAS"],
                                                                    rel=0.02)
+
+
+def test_pairs_are_chosen_by_either_objects_owner_name_or_number(tmp_path: Path):
+    """A pair is chosen when either of its objects meets the whole selection; owners come
+    from the SATCAT."""
+    from orbitwatch.app.behaviour import proximity_rows
+    from orbitwatch.app.selection import ObjectSelection
+
+    satcat = tmp_path / "satcat.csv"
+    satcat.write_text("OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,OPS_STATUS_CODE,OWNER,"
+                      "LAUNCH_DATE,LAUNCH_SITE,DECAY_DATE,PERIOD,INCLINATION,APOGEE,PERIGEE,"
+                      "RCS,DATA_STATUS_CODE,ORBIT_CENTER,ORBIT_TYPE\n"
+                      + "".join(f"{name},2025-01{k}A,{70000 + k},PAYLOAD,,{owner},2025-05-01,"
+                                f"AFETR,,95,97.5,500,490,1.0,,EA,ORB\n"
+                                for k, (name, owner) in enumerate(
+                                    [("ALPHA", "US"), ("BRAVO", "PRC"), ("CHARLIE", "FR")],
+                                    start=1)))
+    db = tmp_path / "c.db"
+    assert _run("catalog", "load", "--db", str(db), str(satcat))[0] == 0
+    names = {70001: "ALPHA", 70002: "BRAVO", 70003: "CHARLIE"}
+    pairs = [{"NORAD_CAT_ID_1": a, "OBJECT_NAME_1": names[a], "NORAD_CAT_ID_2": b,
+              "OBJECT_NAME_2": names[b]} for a, b in ((70001, 70002), (70002, 70003))]
+    with CatalogStore(db) as store:
+        def chosen(**parts):
+            return [(p["NORAD_CAT_ID_1"], p["NORAD_CAT_ID_2"]) for p in
+                    proximity_rows(store, ObjectSelection(**parts), pairs=pairs)]
+
+        assert chosen() == [(70001, 70002), (70002, 70003)]
+        assert chosen(owners=["US"]) == [(70001, 70002)]
+        assert chosen(owners=["FR"]) == [(70002, 70003)]
+        assert chosen(owners=["PRC"]) == [(70001, 70002), (70002, 70003)]
+        assert chosen(name="charlie") == [(70002, 70003)]
+        assert chosen(ids=[70001], owners=["PRC"]) == []  # one object must meet both
+        assert chosen(ids=[70002], owners=["PRC"]) == [(70001, 70002), (70002, 70003)]

@@ -28,11 +28,14 @@ def _chosen(store: CatalogStore, rows: list[dict], chosen: ObjectSelection,
     scan's, shared by every request."""
     if not chosen or not rows:
         return list(rows)
+    norads = {s: np.array([int(r[f"NORAD_CAT_ID{s}"]) for r in rows], np.int64)
+              for s in suffixes}
+    owner_of: dict[int, str | None] = {}
+    if chosen.owners:  # one lookup for the objects of every suffix
+        wanted = set(np.concatenate(list(norads.values())).tolist())
+        owner_of = {n: f.get("owner") for n, f in store.object_info(wanted).items()}
     keep = np.zeros(len(rows), bool)
-    for suffix in suffixes:
-        norad = np.array([int(r[f"NORAD_CAT_ID{suffix}"]) for r in rows], np.int64)
-        owner_of = ({n: f.get("owner") for n, f in store.object_info(set(norad.tolist())).items()}
-                    if chosen.owners else {})
+    for suffix, norad in norads.items():
         keep |= chosen.mask(norad, [owner_of.get(n) for n in norad.tolist()],
                             [r[f"OBJECT_NAME{suffix}"] for r in rows])
     return [r for r, k in zip(rows, keep.tolist(), strict=True) if k]

@@ -210,9 +210,9 @@ def _join_events(outputs: list[ChunkOutput], failed_at: np.ndarray) -> np.ndarra
         pieces.append((out.events[lo:hi], t[lo:hi]))
         near_end = (out.events[hi:], t[hi:])
     # rows are copied once, as opaque bytes, into one table allocated once: numpy copies
-    # structured rows field by field, and temporary copies cost more than the copy (10 M
-    # events of 200 bytes, 50 objects failing: 2.0-7.9 s as masked copies then joined,
-    # 0.3-0.8 s so; 2-core AMD EPYC)
+    # structured rows field by field, and temporary copies cost more than the copy
+    # (benchmarks/bench_join.py, 10.2 M rows of 200 bytes, 50 objects failing: 1.7-5.4 s
+    # as masked structured copies then joined, 0.9-2.6 s so; docs/benchmarks.md)
     failed = np.isfinite(failed_at).any()
     parts = []
     for ev, t in pieces:
