@@ -1,5 +1,5 @@
-"""Worker processes die with their parent, and the Python API works from a script that
-has no file (standard input)."""
+"""Worker processes die with their parent, and the Python API works from any script: one
+without a main guard, one with no file (standard input)."""
 
 from __future__ import annotations
 
@@ -55,23 +55,33 @@ def test_workers_die_when_the_screening_is_killed(tmp_path: Path):
     assert not [w for w in workers if _alive(w)], "child processes outlived their parent"
 
 
-def test_python_api_from_standard_input(tmp_path: Path):
-    """``python - < script.py``: spawned workers cannot re-import a main module that is
-    not a file; the run must complete, not hang."""
+@pytest.mark.parametrize("how", ["stdin", "script file", "module"])
+def test_python_api_from_a_script_without_a_main_guard(tmp_path: Path, how: str):
+    """The module docstring's example as a user writes it: a script with no ``if
+    __name__ == "__main__":``, run from standard input, as a file or with ``-m``. Spawned
+    workers must not re-import it (a file would run the screening again in each worker
+    and break the pool; standard input cannot be re-imported at all): the run completes,
+    once, and does not hang."""
     db = synthetic_db(tmp_path, objects=800)
     script = f"""
 import orbitwatch
 from datetime import datetime, UTC, timedelta
+print("script started", flush=True)
 with orbitwatch.CatalogStore({str(db)!r}) as store:
     snap = orbitwatch.take_snapshot(store, datetime(2026, 1, 1, tzinfo=UTC))
 r = orbitwatch.screen(snap, duration=timedelta(hours=12),
                       settings=orbitwatch.EngineSettings(workers=2, chunk_s=3 * 3600))
 print("events", len(r.events))
 """
-    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True,
-                          text=True, timeout=300)
+    (tmp_path / "my_screening.py").write_text(script)
+    command, stdin = {"stdin": ([sys.executable, "-"], script),
+                      "script file": ([sys.executable, "my_screening.py"], None),
+                      "module": ([sys.executable, "-m", "my_screening"], None)}[how]
+    done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("events ")
+    assert done.stdout.count("script started") == 1, done.stdout
+    assert done.stdout.splitlines()[-1].startswith("events ")
 
 
 @pytest.mark.parametrize(("files", "expected"), [

@@ -7,7 +7,8 @@ their chunk takes; and a caller whose main module is not a file (``python - <
 script.py``, a notebook cell run as a script) hangs or breaks the pool, because spawned
 children try to re-import it. Here each worker asks the kernel to kill it when its
 parent dies (Linux ``PR_SET_PDEATHSIG``; elsewhere it checks the parent at start), and
-the pool starts without a main module to import when there is none on disk.
+the pool's workers never import the caller's main module (a script without a main
+guard, or one not on disk, cannot break or hang them).
 
 A pool's default size is the CPUs this process may use (``usable_cpus``), not the
 machine's: in a container limited to 2 CPUs of a 64-CPU host, ``os.cpu_count()`` says
@@ -24,6 +25,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -78,22 +80,41 @@ def _start_worker(parent_pid: int, initializer: Callable[..., None] | None,
         initializer(*initargs)
 
 
+_hiding_lock = threading.Lock()
+_hiding: dict[str, Any] = {"pools": 0, "saved": {}}
+
+
 @contextlib.contextmanager
 def _main_not_reimported() -> Iterator[None]:
-    """Hide ``__main__.__file__`` while the pool runs when it names no file on disk
-    (standard input, ``-c``): spawned workers then skip re-importing the caller's main
-    module, which they do not need (everything they run lives in orbitwatch)."""
+    """Hide the caller's main module from spawned workers while the pool runs.
+
+    ``spawn`` re-imports the parent's ``__main__`` in every worker, by path (a script)
+    or by name (``python -m``). Everything a worker runs lives in orbitwatch, so it never
+    needs the caller's module, and importing it does harm: a script without ``if
+    __name__ == "__main__":`` runs again in each worker, whose own pool then fails while
+    it starts, and the parent's pool breaks or hangs; a main module that is not a file
+    (standard input, ``-c``) cannot be imported at all. With neither ``__file__`` nor
+    ``__spec__`` on ``__main__``, spawn imports nothing (multiprocessing.spawn's
+    ``get_preparation_data``). Pools in several threads at once (the service) share one
+    hiding: the first hides, the last restores."""
     main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    hide = (main is not None and getattr(main, "__spec__", None) is None and path is not None
-            and not Path(path).is_file())
-    if hide:
-        del main.__file__
+    with _hiding_lock:
+        if _hiding["pools"] == 0 and main is not None:
+            _hiding["saved"] = {name: main.__dict__[name] for name in ("__file__", "__spec__")
+                                if main.__dict__.get(name) is not None}
+            if "__file__" in _hiding["saved"]:
+                del main.__file__
+            if "__spec__" in _hiding["saved"]:
+                main.__spec__ = None
+        _hiding["pools"] += 1
     try:
         yield
     finally:
-        if hide:
-            main.__file__ = path
+        with _hiding_lock:
+            _hiding["pools"] -= 1
+            if _hiding["pools"] == 0 and main is not None:
+                for name, value in _hiding["saved"].items():
+                    setattr(main, name, value)
 
 
 @contextlib.contextmanager
