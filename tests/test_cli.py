@@ -164,17 +164,26 @@ def test_analyst_objects_are_screened_by_default_and_marked(tmp_path: Path) -> N
 def test_an_old_catalog_is_started_at_its_own_time_and_stale_elements_are_said(
         tmp_path: Path) -> None:
     """The synthetic catalog's element sets are from the end of 2025: with no --at the
-    screening starts there (not months later, now), and at a time a month after them it
-    warns that the element sets are stale for their orbits."""
+    screening starts at the first whole hour after them (not months later, now; not
+    before the newest, which would leave the objects of the last hour out), and at a
+    time a month after them it warns that the element sets are stale for their orbits."""
     from tests.service_helpers import synthetic_db
 
     db = str(synthetic_db(tmp_path, objects=600))
     code, _, err = _run("screen", "--db", db, "--days", "0.1", "--workers", "1")
     assert code == 0, err
     assert "the catalog's newest element set is from 2025-12-31" in err
-    assert "starting at 2025-12-31T" in err and "warning" not in err
+    assert "starting at 2026-01-01T00:00Z" in err and "warning" not in err
     code, out, _ = _run("runs", "list", "--db", db, "--format", "json")
-    assert json.loads(out)[0]["WINDOW_START"].startswith("2025-12-31T")
+    run = json.loads(out)[0]
+    assert run["WINDOW_START"].startswith("2026-01-01T00:00:00")
+    # every object is screened: the start is not before the newest element set
+    assert " among 600 objects " in err, err
+    # catalog info takes the same default time, and says so
+    code, out, err = _run("catalog", "info", "--db", db, "--format", "json")
+    assert code == 0 and "the catalog's newest element set is from 2025-12-31" in err
+    assert json.loads(out)[0]["at_utc"][:16] == run["WINDOW_START"][:16]
+    assert json.loads(out)[0]["objects_in_snapshot"] == 600
     code, _, err = _run("screen", "--db", db, "--at", "2026-02-01T00:00:00Z", "--days", "0.1",
                         "--workers", "1")
     assert code == 0 and "warning:" in err and "older than the limit for their orbit" in err

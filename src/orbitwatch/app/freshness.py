@@ -54,8 +54,9 @@ def stale_warning(snapshot: Snapshot, at: datetime | None = None) -> str | None:
 def default_start(store: CatalogStore, now: datetime | None = None
                   ) -> tuple[datetime, str | None]:
     """The time to start from when the user gives none: now, or, when the catalog's
-    newest element set is more than OLD_CATALOG_DAYS old, that epoch (to the hour);
-    with a line saying so in the second case."""
+    newest element set is more than OLD_CATALOG_DAYS old, the first whole hour at or
+    after that epoch (so that every stored element set is at or before the start, and in
+    the snapshot taken there); with a line saying so in the second case."""
     now = now or datetime.now(UTC)
     newest = store.newest_epoch_us()
     if newest is None:
@@ -63,7 +64,8 @@ def default_start(store: CatalogStore, now: datetime | None = None
     epoch = us_to_datetime(newest)
     if now - epoch <= timedelta(days=OLD_CATALOG_DAYS):
         return now, None
-    start = epoch.replace(minute=0, second=0, microsecond=0)
+    hour = epoch.replace(minute=0, second=0, microsecond=0)
+    start = hour if hour == epoch else hour + timedelta(hours=1)
     return start, (f"the catalog's newest element set is from {iso_ms(int(newest))}, "
                    f"{(now - epoch).total_seconds() / 86400:.0f} days ago: starting at "
                    f"{start:%Y-%m-%dT%H:%MZ} (give --at to choose the time)")

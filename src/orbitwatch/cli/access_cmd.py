@@ -13,6 +13,7 @@ from orbitwatch.access.plots import check_plot_path, ground_track_map, sky_plot
 from orbitwatch.access.sites import HorizonMask, Site, parse_site, read_sites_geojson
 from orbitwatch.app.selection import select_elements as select_satellites
 from orbitwatch.cli.common import (
+    DEFAULT_START_HELP,
     _parse_ids,
     db_option,
     format_option,
@@ -28,7 +29,8 @@ from orbitwatch.formats.elements import ElementSet
 from orbitwatch.propagation import EarthOrientation
 
 at_option = click.option("--at", "start", default=None,
-                         help="Window start and snapshot time, UTC ISO-8601 [default: now].")
+                         help="Window start and snapshot time, UTC ISO-8601 "
+                              f"[default: {DEFAULT_START_HELP}].")
 ids_option = click.option("--id", "ids", default=None,
                           help="Satellites by catalog number, comma-separated.")
 name_option = click.option("--name", "name_pattern", default=None,

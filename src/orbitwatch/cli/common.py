@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from orbitwatch.app.freshness import default_start, stale_warning
+from orbitwatch.app.freshness import OLD_CATALOG_DAYS, default_start, stale_warning
 from orbitwatch.app.inputs import parse_ids, parse_time
 from orbitwatch.catalog.snapshot import Snapshot
 from orbitwatch.catalog.store import CatalogStore
@@ -52,6 +52,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def _utc(value: str | None) -> datetime:
     """An option's UTC time (now when absent)."""
     return parse_time(value, "--at")
+
+
+#: The default of every ``--at`` that start_time reads, for the options' help.
+DEFAULT_START_HELP = ("now, or the first whole hour at or after the catalog's newest element "
+                      f"set when that is over {OLD_CATALOG_DAYS:g} days old")
 
 
 def start_time(db: DatabaseLocation | None, value: str | None) -> datetime:

@@ -26,6 +26,7 @@ from orbitwatch.catalog.synth import synthesize
 from orbitwatch.cli.access_cmd import access_cmd, footprint_cmd, gnss_cmd, passes_cmd
 from orbitwatch.cli.behaviour_cmd import manoeuvres_cmd, proximity_cmd
 from orbitwatch.cli.common import (
+    DEFAULT_START_HELP,
     EXIT_BAD_INPUT,
     _parse_ids,
     _utc,
@@ -43,7 +44,7 @@ from orbitwatch.cli.output import render
 from orbitwatch.cli.report_cmd import report_cmd
 from orbitwatch.cli.risk_cmd import risk_cmd
 from orbitwatch.cli.screen_cmd import runs, screen_cmd
-from orbitwatch.core.time import datetime_to_us, format_epoch, iso_ms
+from orbitwatch.core.time import datetime_to_us, format_epoch, iso_ms, parse_utc
 from orbitwatch.database import DatabaseLocation, is_server_url, redact_url
 from orbitwatch.errors import InputError, MissingExtraError
 from orbitwatch.formats.omm import write_omm
@@ -75,7 +76,7 @@ def _versions() -> str:
             where = store.path
         lines.append(f"catalog {where}: {counts['objects']} objects, {counts['element_sets']} "
                      f"element sets, newest epoch {newest or '-'}, last load "
-                     f"{loads[0]['loaded_utc'] + ' UTC' if loads else 'never'}")
+                     f"{_load_time(loads[0]['loaded_utc'] if loads else None)}")
     else:
         lines.append(f"catalog {db}: not created yet (orbitwatch catalog load ...)")
     return "\n".join(lines)
@@ -218,12 +219,13 @@ def catalog_fetch(source: str, group: str | None, catnr: str | None, omm_format:
 
 @catalog.command("info")
 @db_option
-@click.option("--at", default=None, help="Snapshot time, UTC ISO-8601 [default: now].")
+@click.option("--at", default=None,
+              help=f"Snapshot time, UTC ISO-8601 [default: {DEFAULT_START_HELP}].")
 @format_option
 @handle_errors
 def catalog_info_cmd(db: DatabaseLocation | None, at: str | None, fmt: str) -> None:
     """Counts by type, owner and orbit regime, and the catalog's freshness."""
-    when = _utc(at)
+    when = start_time(db, at)
     with open_catalog(db) as store:
         info = catalog_info(store, when)
     rows = [{"group": "stored", "value": k, "count": v} for k, v in info.counts.items()]
@@ -242,9 +244,18 @@ def catalog_info_cmd(db: DatabaseLocation | None, at: str | None, fmt: str) -> N
         return
     newest = iso_ms(datetime_to_us(info.newest_epoch)) if info.newest_epoch else "-"
     age = f"{info.median_age_days:.2f} days" if info.median_age_days is not None else "-"
-    click.echo(render(rows, fmt, title=f"Catalog at {iso_ms(datetime_to_us(when))}", notes=[
+    at = iso_ms(datetime_to_us(when))
+    click.echo(render(rows, fmt, title=f"Catalog at {at}", notes=[
+        f"stored: everything the database holds; snapshot, type, regime and owner: each "
+        f"object's latest element set at or before {at}, objects decayed by then (SATCAT) "
+        f"and analyst numbers left out.",
         f"newest epoch {newest}; median element-set age {age}; last load "
-        f"{info.last_load_utc or 'never'} UTC"]), nl=False)
+        f"{_load_time(info.last_load_utc)}"]), nl=False)
+
+
+def _load_time(loaded_utc: str | None) -> str:
+    """A load's stored time (UTC, no zone) as every other time is printed."""
+    return iso_ms(datetime_to_us(parse_utc(loaded_utc))) if loaded_utc else "never"
 
 
 @catalog.command("synth")
@@ -307,7 +318,8 @@ def catalog_export(db: DatabaseLocation | None, at: str | None, out_format: str,
 @db_option
 @click.option("--id", "ids", default=None,
               help="Comma-separated catalog numbers [default: the whole snapshot, summarised].")
-@click.option("--at", "start", default=None, help="First time, UTC ISO-8601 [default: now].")
+@click.option("--at", "start", default=None,
+              help=f"First time, UTC ISO-8601 [default: {DEFAULT_START_HELP}].")
 @click.option("--step", type=float, default=60.0, show_default=True, help="Seconds between times.")
 @click.option("--count", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--frame", type=click.Choice(OUTPUT_FRAMES),

@@ -10,6 +10,7 @@ import click
 from orbitwatch.app.inputs import parse_owners, parse_time
 from orbitwatch.app.screening import ScreeningRequest, read_element_files, run_screening
 from orbitwatch.cli.common import (
+    DEFAULT_START_HELP,
     _parse_ids,
     db_option,
     existing_catalog,
@@ -27,8 +28,8 @@ from orbitwatch.screening.runs import compare_runs, list_runs, load_run
 @click.command("screen")
 @db_option
 @click.option("--at", "start", default=None,
-              help="Window start, UTC ISO-8601 [default: now]; also the snapshot time "
-                   "unless --elements-at is given.")
+              help=f"Window start, UTC ISO-8601 [default: {DEFAULT_START_HELP}]; also the "
+                   "snapshot time unless --elements-at is given.")
 @click.option("--elements-at", default=None,
               help="Snapshot time: each object's latest element set at or before it, UTC "
                    "ISO-8601 [default: --at]. E.g. to reproduce a SOCRATES run whose "
