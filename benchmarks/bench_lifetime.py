@@ -8,8 +8,10 @@ compares with the decay dates of ``satcat/celestrak_satcat_2025-03-06.csv`` for 
 objects that came down by 2025-03-06 (Starlink left out: they manoeuvre). Prints the
 median absolute error as a share of the true remaining lifetime, the share within 25 %,
 the same by true-lifetime band and perigee band, the COSMOS 1408 debris cohort on its
-own, and the share of objects below 500 km still in orbit on 2025-03-06 that were
-predicted down before it. Data from $ORBITWATCH_DATA (default ../shared/data).
+own, the share of objects below 500 km still in orbit on 2025-03-06 that were
+predicted down before it, the share whose true re-entry falls within the printed
+interval, and the spread of predicted / true lifetime that lifetime.MEASURED_SPREAD
+holds. Data from $ORBITWATCH_DATA (default ../shared/data).
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def main() -> None:
     truth = _satcat(data / "satcat/celestrak_satcat_2025-03-06.csv")
     at_us = datetime_to_us(at)
     truth_cut = datetime_to_us(datetime(2025, 3, 6, tzinfo=UTC))
-    rel, true_days, perigee, cohort = [], [], [], []
+    rel, true_days, perigee, cohort, inside, source, numbers = [], [], [], [], [], [], []
     below_500_up, below_500_early = 0, 0
     names = [es.object_name or "" for es in snap.element_sets]
     for k, norad in enumerate(snap.norad_cat_id.tolist()):
@@ -92,6 +94,11 @@ def main() -> None:
             true_life = (true_us - at_us) / 86_400e6
             pred_life = (pred - at_us) / 86_400e6 if pred >= 0 else 1e9
             rel.append((pred_life - true_life) / true_life)
+            late = int(result.late_us[k])
+            inside.append(int(result.early_us[k]) <= true_us
+                          and (late < 0 or true_us <= late + 86_400e6))  # a date: its day
+            source.append(str(result.b_source[k]))
+            numbers.append(norad)
             true_days.append(true_life)
             perigee.append(result.perigee_km[k])
             cohort.append(cospar.startswith("1982-092"))
@@ -108,6 +115,16 @@ def main() -> None:
         _summary(f"true lifetime {label}", rel_a[(days_a >= lo) & (days_a < hi)])
     for lo, hi in ((0, 300), (300, 400), (400, 500), (500, 600), (600, 1e9)):
         _summary(f"perigee {lo}-{hi if hi < 1e9 else ''} km", rel_a[(per_a >= lo) & (per_a < hi)])
+    inside_a, source_a, numbers_a = np.array(inside), np.array(source), np.array(numbers)
+    print(f"  true re-entry within DECAY_EARLY_UTC..DECAY_LATE_UTC: {inside_a.mean():.1%} "
+          f"of {len(inside_a)}")
+    ndot = source_a == "NDOT"
+    ratio = 1.0 + rel_a[ndot]  # predicted / true remaining lifetime
+    for label, half in (("all", ratio), ("odd numbers", ratio[numbers_a[ndot] % 2 == 1]),
+                        ("even numbers", ratio[numbers_a[ndot] % 2 == 0])):
+        q10, q90 = np.quantile(half, [0.1, 0.9])
+        print(f"  BC_SOURCE NDOT, {label}: n={len(half)}, predicted / true lifetime 10-90 %: "
+              f"{q10:.3f}-{q90:.3f} (lifetime.MEASURED_SPREAD)")
     share = below_500_early / below_500_up if below_500_up else float("nan")
     print(f"  below 500 km and still up on 2025-03-06: {below_500_up}, predicted down before "
           f"it: {below_500_early} ({share:.1%})")

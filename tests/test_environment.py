@@ -246,6 +246,46 @@ def test_lifetime_orders_by_altitude_and_band_brackets(leo_db):
     assert 0 < low["LIFETIME_YEARS"] < 1.0  # 15.95 rev/day: about 250 km
 
 
+def test_the_interval_holds_the_models_measured_spread_when_the_weather_is_known(
+        leo_db, tmp_path: Path):
+    """A space-weather file observed to 2040: the weather to come adds nothing, yet the
+    model and B still err (the hindcast's 10-90 % of predicted / true lifetime), so the
+    interval is the nominal lifetime divided by those, not one day. Where B is not
+    measured, the interval starts at the catalog time and the remark says why."""
+    from orbitwatch.environment.lifetime import MEASURED_SPREAD
+    from orbitwatch.formats.elements import ElementSet
+    from orbitwatch.formats.tle import write_tle
+
+    db = tmp_path / "c.db"
+    db.write_bytes(leo_db[0].read_bytes())
+    unmeasured = ElementSet(  # a decaying mean motion that the fit got negative: no NDOT
+        norad_cat_id=70004, object_name="NOISY SAT", object_id="2025-014A",
+        epoch=datetime(2025, 6, 1, tzinfo=UTC), mean_motion=15.7, eccentricity=0.0005,
+        inclination=97.5, ra_of_asc_node=10.0, arg_of_pericenter=20.0, mean_anomaly=30.0,
+        bstar=2e-4, mean_motion_dot=-0.00001, mean_motion_ddot=0.0)
+    (tmp_path / "noisy.3le").write_text(write_tle([unmeasured]))
+    assert _run("catalog", "load", "--db", str(db), str(tmp_path / "noisy.3le"))[0] == 0
+    sw = write_space_weather(tmp_path / "observed.txt", date(2010, 1, 1), date(2040, 1, 1))
+    code, out, err = _run("lifetime", "--db", str(db), "--space-weather", str(sw),
+                          "--format", "json", "--limit", "0")
+    assert code == 0, err
+    rows = {r["NORAD_CAT_ID"]: r for r in json.loads(out)}
+    at = date(2025, 6, 1)
+    measured = [r for r in rows.values()
+                if r["BC_SOURCE"] in ("NDOT", "HISTORY") and r["DECAY_UTC"]]
+    assert measured
+    for r in measured:
+        life = (date.fromisoformat(r["DECAY_UTC"]) - at).days
+        early = (date.fromisoformat(r["DECAY_EARLY_UTC"]) - at).days
+        late = (date.fromisoformat(r["DECAY_LATE_UTC"]) - at).days
+        assert early == pytest.approx(life / MEASURED_SPREAD[1], abs=1.5)
+        assert late == pytest.approx(life / MEASURED_SPREAD[0], abs=1.5)
+        assert r["REMARK"] is None
+    noisy = rows[70004]
+    assert noisy["BC_SOURCE"] == "BSTAR" and noisy["DECAY_UTC"] > "2025-06-01"
+    assert noisy["DECAY_EARLY_UTC"] == "2025-06-01" and "not measured" in noisy["REMARK"]
+
+
 def test_predictions_never_read_a_future_decay_date(leo_db, tmp_path: Path):
     db, sw = leo_db
     _, before, _ = _run("lifetime", "--db", str(db), "--space-weather", str(sw), "--format",
@@ -344,6 +384,9 @@ def test_reentry_hindcast_of_the_2022_catalog(shared_data: Path, tmp_path: Path)
     early = float(out.rsplit("(", 1)[1].split("%")[0])
     assert n > 4000
     assert median <= 20.0 and within >= 70.0 and early <= 15.0
+    # the printed interval is calibrated to hold about 80 % of the re-entries
+    inside = float(out.split("DECAY_EARLY_UTC..DECAY_LATE_UTC:")[1].split("%")[0])
+    assert 75.0 <= inside <= 90.0
 
 
 def test_plots_of_density_belt_and_evolution(small_db: Path, tmp_path: Path):
@@ -356,9 +399,15 @@ def test_plots_of_density_belt_and_evolution(small_db: Path, tmp_path: Path):
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
 
 
-def test_ballistic_coefficient_from_the_element_set_history(tmp_path: Path):
+@pytest.mark.parametrize(("n1", "b_true"), [
+    (15.5, 0.02),  # a small satellite near 350 km
+    (14.0, 5.0),  # high area-to-mass debris (MLI, needles) near 900 km, A/m a few m^2/kg
+])
+def test_ballistic_coefficient_from_the_element_set_history(tmp_path: Path, n1: float,
+                                                            b_true: float):
     """Two element sets ten days apart, the second from the first decayed with a known B
-    through the same atmosphere: the history gives that B back (BC_SOURCE HISTORY)."""
+    through the same atmosphere: the history gives that B back (BC_SOURCE HISTORY), for
+    a B of the high area-to-mass debris too (a cap of 1 m^2/kg fell back to BSTAR)."""
     from orbitwatch.catalog import CatalogStore, take_snapshot
     from orbitwatch.core.orbit import mean_motion_rev_day, semi_major_axis_km
     from orbitwatch.environment.atmosphere import ALTITUDES_KM, density_table
@@ -370,7 +419,7 @@ def test_ballistic_coefficient_from_the_element_set_history(tmp_path: Path):
         tmp_path / "sw.txt", date(2010, 1, 1), date(2040, 1, 1), predicted_from=date(2025, 7, 1)))
     first = datetime(2025, 5, 20, tzinfo=UTC)
     second = first + timedelta(days=10)
-    n1, e, inc, b_true = 15.5, 0.0005, 51.6, 0.02
+    e, inc = 0.0005, 51.6
     table = density_table(weather, date(2025, 1, 1), workers=1)
     a1 = float(semi_major_axis_km(n1))
     from orbitwatch.core.time import datetime_to_us

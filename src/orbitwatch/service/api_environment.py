@@ -98,8 +98,9 @@ def lifetime(state: State, at: At = None,
              name: Annotated[str | None, Query(max_length=200)] = None,
              limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Predicted re-entry of each object, soonest first: NRLMSISE-00 with the space
-    weather (stated in ``model``); DECAY_EARLY/LATE_UTC the high/low solar-activity
-    band; BC_SOURCE where the ballistic coefficient came from."""
+    weather (stated in ``model``); DECAY_EARLY/LATE_UTC an interval holding about 80 % of
+    re-entries (the solar activity to come and the model's measured error); BC_SOURCE
+    where the ballistic coefficient came from."""
     env = state.environment(_at(state, at))
     which = object_rows(env, ObjectSelection.parse(ids, owner, name))
     return {"at": env.census.at.isoformat(), "model": env.lifetimes.assumption,
