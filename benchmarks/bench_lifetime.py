@@ -30,7 +30,7 @@ from shared_data import shared_data_dir
 
 from orbitwatch.catalog import CatalogStore, take_snapshot
 from orbitwatch.core.time import datetime_to_us
-from orbitwatch.environment.lifetime import predict_lifetimes
+from orbitwatch.environment.lifetime import LEO_APOGEE_KM, predict_lifetimes
 from orbitwatch.environment.space_weather import read_space_weather
 
 TRUTH_DATE = date(2025, 3, 6)
@@ -79,7 +79,7 @@ def main() -> None:
     truth = _satcat(data / "satcat/celestrak_satcat_2025-03-06.csv")
     at_us = datetime_to_us(at)
     truth_cut = datetime_to_us(datetime(2025, 3, 6, tzinfo=UTC))
-    rel, true_days, perigee, cohort, inside, source, numbers = [], [], [], [], [], [], []
+    rel, true_days, perigee, cohort, inside, source, numbers, apogee = ([] for _ in range(8))
     below_500_up, below_500_early = 0, 0
     names = [es.object_name or "" for es in snap.element_sets]
     for k, norad in enumerate(snap.norad_cat_id.tolist()):
@@ -98,6 +98,7 @@ def main() -> None:
             inside.append(int(result.early_us[k]) <= true_us
                           and (late < 0 or true_us <= late + 86_400e6))  # a date: its day
             source.append(str(result.b_source[k]))
+            apogee.append(float(result.apogee_km[k]))
             numbers.append(norad)
             true_days.append(true_life)
             perigee.append(result.perigee_km[k])
@@ -118,13 +119,19 @@ def main() -> None:
     inside_a, source_a, numbers_a = np.array(inside), np.array(source), np.array(numbers)
     print(f"  true re-entry within DECAY_EARLY_UTC..DECAY_LATE_UTC: {inside_a.mean():.1%} "
           f"of {len(inside_a)}")
-    ndot = source_a == "NDOT"
-    ratio = 1.0 + rel_a[ndot]  # predicted / true remaining lifetime
-    for label, half in (("all", ratio), ("odd numbers", ratio[numbers_a[ndot] % 2 == 1]),
-                        ("even numbers", ratio[numbers_a[ndot] % 2 == 0])):
+    apogee_a = np.array(apogee)
+    for label, group in (("apogee within LEO", apogee_a <= LEO_APOGEE_KM),
+                         ("apogee above LEO", apogee_a > LEO_APOGEE_KM)):
+        print(f"  {label}: n={group.sum()}, median predicted / true lifetime "
+              f"{np.median(1.0 + rel_a[group]):.3f}, within the interval "
+              f"{inside_a[group].mean():.1%}")
+    holds = (source_a == "NDOT") & (apogee_a <= LEO_APOGEE_KM)
+    ratio = 1.0 + rel_a[holds]  # predicted / true remaining lifetime
+    for label, half in (("all", ratio), ("odd numbers", ratio[numbers_a[holds] % 2 == 1]),
+                        ("even numbers", ratio[numbers_a[holds] % 2 == 0])):
         q10, q90 = np.quantile(half, [0.1, 0.9])
-        print(f"  BC_SOURCE NDOT, {label}: n={len(half)}, predicted / true lifetime 10-90 %: "
-              f"{q10:.3f}-{q90:.3f} (lifetime.MEASURED_SPREAD)")
+        print(f"  BC_SOURCE NDOT, apogee within LEO, {label}: n={len(half)}, predicted / true "
+              f"lifetime 10-90 %: {q10:.3f}-{q90:.3f} (lifetime.MEASURED_SPREAD)")
     share = below_500_early / below_500_up if below_500_up else float("nan")
     print(f"  below 500 km and still up on 2025-03-06: {below_500_up}, predicted down before "
           f"it: {below_500_early} ({share:.1%})")

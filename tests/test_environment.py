@@ -251,7 +251,11 @@ def test_the_interval_holds_the_models_measured_spread_when_the_weather_is_known
     """A space-weather file observed to 2040: the weather to come adds nothing, yet the
     model and B still err (the hindcast's 10-90 % of predicted / true lifetime), so the
     interval is the nominal lifetime divided by those, not one day. Where B is not
-    measured, the interval starts at the catalog time and the remark says why."""
+    measured or the apogee is above LEO, the interval starts at the catalog time and the
+    remark says why."""
+    from dataclasses import replace
+
+    from orbitwatch.core.orbit import mean_motion_rev_day
     from orbitwatch.environment.lifetime import MEASURED_SPREAD
     from orbitwatch.formats.elements import ElementSet
     from orbitwatch.formats.tle import write_tle
@@ -263,7 +267,11 @@ def test_the_interval_holds_the_models_measured_spread_when_the_weather_is_known
         epoch=datetime(2025, 6, 1, tzinfo=UTC), mean_motion=15.7, eccentricity=0.0005,
         inclination=97.5, ra_of_asc_node=10.0, arg_of_pericenter=20.0, mean_anomaly=30.0,
         bstar=2e-4, mean_motion_dot=-0.00001, mean_motion_ddot=0.0)
-    (tmp_path / "noisy.3le").write_text(write_tle([unmeasured]))
+    a = 6378.137 + (200.0 + 5000.0) / 2  # km: perigee 200 km, apogee 5,000 km
+    eccentric = replace(unmeasured, norad_cat_id=70005, object_name="ECCENTRIC SAT",
+                        object_id="2025-015A", mean_motion=float(mean_motion_rev_day(a)),
+                        eccentricity=4800.0 / (2 * a), mean_motion_dot=0.0005)
+    (tmp_path / "noisy.3le").write_text(write_tle([unmeasured, eccentric]))
     assert _run("catalog", "load", "--db", str(db), str(tmp_path / "noisy.3le"))[0] == 0
     sw = write_space_weather(tmp_path / "observed.txt", date(2010, 1, 1), date(2040, 1, 1))
     code, out, err = _run("lifetime", "--db", str(db), "--space-weather", str(sw),
@@ -272,7 +280,8 @@ def test_the_interval_holds_the_models_measured_spread_when_the_weather_is_known
     rows = {r["NORAD_CAT_ID"]: r for r in json.loads(out)}
     at = date(2025, 6, 1)
     measured = [r for r in rows.values()
-                if r["BC_SOURCE"] in ("NDOT", "HISTORY") and r["DECAY_UTC"]]
+                if r["BC_SOURCE"] in ("NDOT", "HISTORY") and r["DECAY_UTC"]
+                and r["APOGEE_KM"] < 2000]
     assert measured
     for r in measured:
         life = (date.fromisoformat(r["DECAY_UTC"]) - at).days
@@ -284,6 +293,9 @@ def test_the_interval_holds_the_models_measured_spread_when_the_weather_is_known
     noisy = rows[70004]
     assert noisy["BC_SOURCE"] == "BSTAR" and noisy["DECAY_UTC"] > "2025-06-01"
     assert noisy["DECAY_EARLY_UTC"] == "2025-06-01" and "not measured" in noisy["REMARK"]
+    high = rows[70005]  # drag measured, but lunisolar perturbations of perigee left out
+    assert high["BC_SOURCE"] == "NDOT" and high["APOGEE_KM"] > 2000 and high["DECAY_UTC"]
+    assert high["DECAY_EARLY_UTC"] == "2025-06-01" and "apogee above LEO" in high["REMARK"]
 
 
 def test_predictions_never_read_a_future_decay_date(leo_db, tmp_path: Path):
