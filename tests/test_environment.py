@@ -319,6 +319,51 @@ def test_predictions_never_read_a_future_decay_date(leo_db, tmp_path: Path):
                      for r in json.loads(after)]
 
 
+def test_a_verdict_whose_deadline_is_within_the_re_entry_interval_says_so(tmp_path: Path):
+    """US payloads launched in 2025 (the FCC's 5-year rule) at altitudes whose re-entry
+    falls from months to decades away: each verdict decided by a deadline inside its
+    re-entry interval says it is uncertain, and no other does."""
+    from orbitwatch.formats.elements import ElementSet
+    from orbitwatch.formats.tle import write_tle
+
+    epoch = datetime(2025, 6, 1, tzinfo=UTC)
+    numbers = range(70100, 70116)
+    sets = [ElementSet(norad_cat_id=n, object_name=f"SAT {n}", object_id=f"2025-1{k:02d}A",
+                       epoch=epoch, mean_motion=15.75 - 0.035 * k, eccentricity=0.0005,
+                       inclination=97.5, ra_of_asc_node=10.0, arg_of_pericenter=20.0,
+                       mean_anomaly=30.0, bstar=1e-4, mean_motion_dot=0.0002 * 0.8 ** k,
+                       mean_motion_ddot=0.0)
+            for k, n in enumerate(numbers)]
+    (tmp_path / "sats.3le").write_text(write_tle(sets))
+    header = ("OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,OPS_STATUS_CODE,OWNER,"
+              "LAUNCH_DATE,LAUNCH_SITE,DECAY_DATE,PERIOD,INCLINATION,APOGEE,PERIGEE,RCS,"
+              "DATA_STATUS_CODE,ORBIT_CENTER,ORBIT_TYPE\n")
+    (tmp_path / "satcat.csv").write_text(header + "".join(
+        f"SAT {n},2025-1{k:02d}A,{n},PAYLOAD,,US,2025-05-01,AFETR,,90,97.5,400,400,1.0,,EA,"
+        "ORB\n" for k, n in enumerate(numbers)))
+    db = tmp_path / "c.db"
+    assert _run("catalog", "load", "--db", str(db), str(tmp_path / "sats.3le"),
+                str(tmp_path / "satcat.csv"))[0] == 0
+    sw = write_space_weather(tmp_path / "sw.txt", date(2010, 1, 1), date(2060, 1, 1),
+                             predicted_from=date(2025, 6, 2))
+    code, out, err = _run("environment", "compliance", "--db", str(db), "--space-weather",
+                          str(sw), "--format", "json", "--limit", "0")
+    assert code == 0, err
+    code, life, err = _run("lifetime", "--db", str(db), "--space-weather", str(sw),
+                           "--format", "json", "--limit", "0")
+    interval = {r["NORAD_CAT_ID"]: (r["DECAY_EARLY_UTC"], r["DECAY_LATE_UTC"])
+                for r in json.loads(life)}
+    uncertain = 0
+    for row in json.loads(out):
+        assert row["RULE"] == "FCC-5Y" and row["DEADLINE_UTC"] == "2030-06-01"
+        early, late = interval[row["NORAD_CAT_ID"]]
+        inside = early is not None and early <= "2030-06-01" and (late is None or
+                                                                 late > "2030-06-01")
+        assert ("uncertain" in (row["REASON"] or "")) == inside, row
+        uncertain += inside
+    assert 0 < uncertain < len(sets)
+
+
 def test_compliance_states_rule_end_of_mission_and_verdict(leo_db, tmp_path: Path):
     db, sw = leo_db
     satcat = tmp_path / "satcat.csv"

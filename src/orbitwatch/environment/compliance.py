@@ -99,6 +99,15 @@ def compliance_rows(census: CatalogCensus, lifetimes: Lifetimes,
                                  f"{lifetimes.horizon_years:.0f}-year horizon")
             elif not ok:
                 row["REASON"] = "predicted re-entry after the deadline"
+            if deadline_us >= at_us and decay_us >= 0:
+                early, late = int(lifetimes.early_us[k]), int(lifetimes.late_us[k])
+                if early <= deadline_us and (late < 0 or late > deadline_us):
+                    last = (iso_ms(late)[:10] if late >= 0
+                            else f"beyond {lifetimes.horizon_years:.0f} years")
+                    row["REASON"] = "; ".join(filter(None, (
+                        row["REASON"], f"uncertain: the deadline is within the re-entry "
+                                       f"interval {iso_ms(early)[:10]} .. {last} (about 80 % "
+                                       "of re-entries)")))
         rows.append(row)
     return rows
 
