@@ -322,3 +322,25 @@ def test_pairs_are_chosen_by_either_objects_owner_name_or_number(tmp_path: Path)
         assert chosen(name="charlie") == [(70002, 70003)]
         assert chosen(ids=[70001], owners=["PRC"]) == []  # one object must meet both
         assert chosen(ids=[70002], owners=["PRC"]) == [(70001, 70002), (70002, 70003)]
+
+
+def test_re_entry_of_manoeuvring_objects_says_so_and_takes_drag_from_the_newest_set(
+        history_db: Path, shared_data: Path):
+    """The ISS reboosted twice in the history: its prediction says it assumes no more
+    burns. TerraSAR-X and TanDEM-X keep their orbit with burns too small to find: over
+    the weeks they decay far less than their drag makes them, which gave a B 30 times too
+    small and a lifetime beyond the 200-year horizon at 507 km; their B now comes from
+    the newest element set (NDOT) and they say why. The HST decays freely: untouched."""
+    weather = shared_data / "reference/space_weather/sw19571001.txt"
+    code, out, err = _run("lifetime", "--db", str(history_db), "--space-weather",
+                          str(weather), "--format", "json", "--limit", "0")
+    assert code == 0, err
+    rows = {r["NORAD_CAT_ID"]: r for r in json.loads(out)}
+    assert rows[ISS]["REMARK"].startswith("manoeuvred (the last seen 2025-09-26)")
+    for kept in (TERRASAR, TANDEM):
+        row = rows[kept]
+        assert row["BC_SOURCE"] == "NDOT" and "orbit kept by manoeuvres" in row["REMARK"]
+        assert row["DECAY_UTC"] is not None and 10 < row["LIFETIME_YEARS"] < 50
+    assert rows[HST]["BC_SOURCE"] == "HISTORY" and rows[HST]["REMARK"] is None
+    assert rows[LAGEOS_1]["REMARK"] == "in orbit beyond the 200-year horizon"
+    assert rows[LAGEOS_1]["DECAY_EARLY_UTC"] is None  # no interval for what stays up

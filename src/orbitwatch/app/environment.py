@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from orbitwatch.app.behaviour import scan_manoeuvres
 from orbitwatch.app.selection import ObjectSelection
 from orbitwatch.catalog.snapshot import Snapshot, take_snapshot
 from orbitwatch.catalog.store import CatalogStore
@@ -27,6 +28,9 @@ from orbitwatch.screening.runs import list_runs
 #: Objects whose newest element set is older than this at the census time are counted
 #: as gone (a store without the SATCAT's decay dates keeps them otherwise), days.
 CENSUS_MAX_AGE_DAYS = 30.0
+#: The history searched for manoeuvres before a re-entry prediction (the same span as
+#: the lifetime's HISTORY estimate of B), days.
+MANOEUVRE_LOOKBACK_DAYS = 30.0
 SPACE_WEATHER_FILE = "space-weather.txt"
 
 
@@ -94,12 +98,24 @@ class Environment:
     weather: SpaceWeather
 
 
+def last_manoeuvres(store: CatalogStore, at: datetime,
+                    days: float = MANOEUVRE_LOOKBACK_DAYS) -> dict[int, str]:
+    """Catalog number -> when its last manoeuvre (a burn, not a docking) was seen in the
+    element-set history of the ``days`` before ``at`` (the end of the window between the
+    two element sets that show it, UTC)."""
+    found = scan_manoeuvres(store, at - timedelta(days=days), at).found
+    return {int(r["NORAD_CAT_ID"]): r["EPOCH_AFTER"] for r in found.rows
+            if r["DV_M_S"] is not None}
+
+
 def environment_at(store: CatalogStore, at: datetime, weather_file: Path,
                    snapshot: Snapshot | None = None) -> Environment:
-    """Census, re-entry predictions and disposal compliance of the catalog at ``at``."""
+    """Census, re-entry predictions and disposal compliance of the catalog at ``at``;
+    the predictions know which objects manoeuvred in the history before it."""
     weather = read_space_weather(weather_file)
     census = take_census(snapshot) if snapshot is not None else census_at(store, at)
-    lifetimes = predict_lifetimes(census.snapshot, weather, store=store)
+    lifetimes = predict_lifetimes(census.snapshot, weather, store=store,
+                                  manoeuvred=last_manoeuvres(store, census.at))
     launches = launch_dates(store, census.snapshot.norad_cat_id)
     return Environment(census, lifetimes, compliance_rows(census, lifetimes, launches), weather)
 
