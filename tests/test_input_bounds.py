@@ -250,3 +250,60 @@ def test_writers_refuse_values_no_format_can_hold():
         write_omm([es], "json")
     with pytest.raises(TLEWriteError, match="BSTAR is not a finite number"):
         write_tle([es])
+
+
+@pytest.fixture(scope="module")
+def small_catalog(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("bounds")
+    src = folder / "c.json"
+    src.write_text(write_omm([o.elements for o in synthesize(20, seed=3, epoch=T0)], "json"))
+    db = folder / "c.db"
+    assert CliRunner().invoke(cli, ["catalog", "load", "--db", str(db), str(src)]).exit_code == 0
+    return db
+
+
+def _one_line_error(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{args}: {result.exception!r}")
+    lines = [x for x in result.stderr.splitlines() if x.startswith("orbitwatch: error")]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return result.exit_code, lines[0]
+
+
+@pytest.mark.parametrize("args", [
+    ["catalog", "export", "--as", "tle", "-o", "{missing}/x.tle"],
+    ["report", "--format", "html", "--out", "{missing}/r.html"],
+    ["footprint", "--id", "1", "--at", "2026-01-01T00:00:00Z", "--out", "{missing}/f.geojson"],
+], ids=lambda a: " ".join(a[:2]))
+def test_an_output_file_that_cannot_be_written_is_one_line(small_catalog: Path, tmp_path: Path,
+                                                          args: list[str]):
+    """A folder that is not there: one line naming the file and why, exit 2, no
+    traceback (it was a FileNotFoundError traceback, exit 1)."""
+    missing = tmp_path / "no" / "such" / "folder"
+    db = ["--db", str(small_catalog)]
+    if args[0] == "report":
+        assert CliRunner().invoke(cli, ["screen", "--db", str(small_catalog), "--at",
+                                        "2026-01-01T00:00:00Z", "--days", "0.05",
+                                        "--workers", "1"]).exit_code == 0
+    code, line = _one_line_error([a.format(missing=missing) for a in args] + db)
+    assert code == 2 and str(missing) in line and "No such file or directory" in line
+
+
+def test_a_screening_window_beyond_2099_is_bad_input(small_catalog: Path):
+    code, line = _one_line_error(["screen", "--db", str(small_catalog), "--at",
+                                  "2026-01-01T00:00:00Z", "--days", "1e9"])
+    assert code == 2 and "days" in line and "2099" in line
+
+
+def test_propagate_refuses_more_states_than_it_can_hold(small_catalog: Path):
+    """A hundred million times were a list built in memory for minutes before any output
+    (the command never ended in a minute); the limit is said instead."""
+    result = CliRunner().invoke(cli, ["propagate", "--db", str(small_catalog), "--id", "1",
+                                      "--at", "2026-01-01T00:00:00Z", "--count", "100000000"])
+    assert result.exit_code == 2 and "'--count'" in result.stderr
+    # within the count, too many rows for the objects asked
+    ids = ",".join(str(n) for n in range(1, 11))
+    code, line = _one_line_error(["propagate", "--db", str(small_catalog), "--id", ids,
+                                  "--at", "2026-01-01T00:00:00Z", "--count", "1000000"])
+    assert code == 2 and "--count" in line and "rows" in line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from orbitwatch.core.time import parse_utc
 from orbitwatch.errors import InputError
@@ -51,3 +51,16 @@ def parse_time(text: str | None, name: str = "at", default: datetime | None = No
         raise InputError(f"{name}: {text!r} is outside 1957-10-04 .. 2099-12-31, the times "
                          "orbitwatch computes for")
     return t
+
+
+def window_end(start: datetime, days: float, name: str = "days") -> datetime:
+    """The end of a window of ``days`` from ``start``; an InputError naming the parameter
+    when it ends after TIME_RANGE (or past what a datetime can hold)."""
+    try:
+        end = start + timedelta(days=days)
+    except OverflowError:
+        end = None
+    if end is None or end > TIME_RANGE[1]:
+        raise InputError(f"{name}: a window of {days:g} days from {start:%Y-%m-%d} ends after "
+                         "2099-12-31, the last time orbitwatch computes for")
+    return end

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from orbitwatch.app.freshness import stale_warning
+from orbitwatch.app.inputs import window_end
 from orbitwatch.catalog.ingest import read_text
 from orbitwatch.catalog.snapshot import elements_named, take_snapshot
 from orbitwatch.catalog.store import CatalogStore
@@ -103,6 +104,7 @@ def run_screening(store: CatalogStore, request: ScreeningRequest,
     the risk of its events unless told not to. ``announce`` hears, before the work
     starts, what a name pattern selected (a pattern is a regular expression: 'ISS' also
     matches AISSAT 4), and what is being done after it."""
+    window_end(request.start, request.days)
     at = request.elements_at or request.start
     snap = take_snapshot(store, at, max_age_days=request.max_age_days,
                          include_analyst=request.include_analyst)

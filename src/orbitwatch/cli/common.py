@@ -43,6 +43,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(err), EXIT_FAILED)
         except DRIVER_ERRORS as err:  # a damaged file, or a server gone, found mid-query
             _fail(describe_driver_error(err), EXIT_FAILED)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError,
+                PermissionError) as err:  # a path the user gave that cannot be used
+            _fail(f"{err.filename}: {err.strerror}", EXIT_BAD_INPUT)
+        except OSError as err:  # a disk full, a device gone
+            _fail(f"{err.filename or 'input/output'}: {err.strerror or err}", EXIT_FAILED)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_FAILED)
 

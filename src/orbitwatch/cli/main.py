@@ -314,6 +314,13 @@ def catalog_export(db: DatabaseLocation | None, at: str | None, out_format: str,
     click.echo(f"wrote {len(elements)} element sets ({snap.snapshot_id}) to {output}")
 
 
+#: Limits of `propagate`: times per call, rows of a table of states (a row is a Python
+#: dict), and states of the whole-catalog summary (it keeps one byte per state).
+MAX_TIMES = 1_000_000
+MAX_STATE_ROWS = 2_000_000
+MAX_SUMMARY_STATES = 1_000_000_000
+
+
 @cli.command("propagate")
 @db_option
 @click.option("--id", "ids", default=None,
@@ -321,7 +328,8 @@ def catalog_export(db: DatabaseLocation | None, at: str | None, out_format: str,
 @click.option("--at", "start", default=None,
               help=f"First time, UTC ISO-8601 [default: {DEFAULT_START_HELP}].")
 @click.option("--step", type=float, default=60.0, show_default=True, help="Seconds between times.")
-@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--count", type=click.IntRange(min=1, max=MAX_TIMES), default=1,
+              show_default=True, help="Number of times.")
 @click.option("--frame", type=click.Choice(OUTPUT_FRAMES),
               default="teme", show_default=True)
 @click.option("--eop", type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -347,11 +355,18 @@ def propagate_cmd(db: DatabaseLocation | None, ids: str | None, start: str | Non
                    f"{', '.join(map(str, missing))}", err=True)
     if not len(snap):
         raise InputError("none of the requested objects is in the catalog")
+    if len(snap) * count > MAX_STATE_ROWS:
+        raise InputError(f"--count: {len(snap)} object(s) x {count} times is more than "
+                         f"{MAX_STATE_ROWS:,} rows; ask for fewer times or objects")
     click.echo(render(state_rows(snap, times, frame, eop_table), fmt), nl=False)
 
 
 def _propagate_summary(snap: Any, times: list[datetime], fmt: str) -> None:
     """Propagate the whole snapshot chunk by chunk and report counts and throughput."""
+    if len(snap) * len(times) > MAX_SUMMARY_STATES:
+        raise InputError(f"--count: {len(snap)} objects x {len(times)} times is more than "
+                         f"{MAX_SUMMARY_STATES:,} states (one byte each is kept); ask for "
+                         "fewer times")
     def bar(blocks, n_blocks):
         if not sys.stderr.isatty():
             return contextlib.nullcontext(blocks)
