@@ -286,6 +286,9 @@ def test_every_table_says_what_its_numbers_are(tmp_path: Path) -> None:
                 ("screen", "--at", "2026-01-01T00:00:00Z", "--days", "0.1", "--limit", "5",
                  "--workers", "1"),
                 ("environment", "density"), ("environment", "census"),
+                ("report", "--coordination"),
+                ("access", "--country", "France", "--off-nadir", "30", "--at",
+                 "2026-01-01T00:00:00Z", "--days", "1", "--id", "1,2,3,4,5,6"),
                 ("lifetime", "--limit", "5", "--space-weather", sw),
                 ("environment", "compliance", "--limit", "5", "--space-weather", sw),
                 ("environment", "compliance", "--scorecard", "--space-weather", sw)]

@@ -169,7 +169,12 @@ def access_cmd(db, start, days, ids, name_pattern, country, region_file, off_nad
                              eop=EarthOrientation.from_finals(eop) if eop else None)
     rows = result.windows
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
-                      title=f"imaging windows over {region.name}"), nl=False)
+                      title=f"imaging windows over {region.name}", notes=[
+                          "COVERED_FRACTION: the share (0-1) of the region's grid points "
+                          f"(every {result.spacing_km:.2f} km) the sensor sees at some "
+                          "time in the window; BEST_OFF_NADIR_DEG the smallest off-nadir "
+                          "angle to any of them; ALTITUDE_KM the satellite's height."]),
+               nl=False)
     stats = {"REGION": region.name, "AREA_KM2": round(region.area_km2()),
              "GRID_POINTS": result.n_points, "GRID_SPACING_KM": round(result.spacing_km, 2),
              **result.revisit}

@@ -26,6 +26,12 @@ from orbitwatch.risk.hbr import load_cara_hbr
 from orbitwatch.screening.results import SOCRATES_COLUMNS_NOTE
 from orbitwatch.screening.runs import list_runs
 
+COORDINATION_NOTES = [
+    "One row per pair of owner nations: EVENTS and those in each PC_BAND (RED, YELLOW, "
+    "GREEN); MAX_PC the largest PC of the pair's events and MAX_MAX_PROB the largest "
+    "MAX_PROB (both below); MIN_RANGE_KM the closest approach; WORST the three events of "
+    "largest PC.",
+]
 NOTES = [
     SOCRATES_COLUMNS_NOTE,
     "MAX_PROB: SOCRATES's column: the maximum Pc over the size of SOCRATES's fixed RTN "
@@ -107,7 +113,8 @@ def report_cmd(run_id, db, sort_by, limit, fmt, out, coordination, object_id, hi
         provenance, skipped = risk.provenance, risk.skipped
     window = (f"Window {provenance['window_start']} to {provenance['window_end']}, "
               f"volume {provenance['volume']}, {total} rows.")
-    emit(rows if limit == 0 else rows[:limit], fmt, out, title, [window, *NOTES])
+    notes = [window, *(COORDINATION_NOTES if coordination else []), *NOTES]
+    emit(rows if limit == 0 else rows[:limit], fmt, out, title, notes)
     if skipped:
         click.echo(f"orbitwatch: {skipped} event(s) left out: their element sets were "
                    "supplied to the run, not stored", err=True)
