@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -63,7 +64,23 @@ def new_pg_database():
         try:
             yield urlunsplit(urlsplit(PG_SERVER)._replace(path=f"/{name}"))
         finally:
+            _drop(admin, name)
+
+
+def _drop(admin, name: str) -> None:
+    """DROP DATABASE, waiting out an autovacuum worker on it: FORCE would have to
+    terminate that superuser's process, which the test role may not (InsufficientPrivilege,
+    seen once in a full run), and the worker ends within seconds."""
+    import psycopg
+
+    for attempt in range(20):
+        try:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture()

@@ -47,7 +47,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 PermissionError) as err:  # a path the user gave that cannot be used
             _fail(f"{err.filename}: {err.strerror}", EXIT_BAD_INPUT)
         except OSError as err:  # a disk full, a device gone
-            _fail(f"{err.filename or 'input/output'}: {err.strerror or err}", EXIT_FAILED)
+            _fail(f"{err.filename}: {err.strerror}" if err.filename else str(err), EXIT_FAILED)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_FAILED)
 

@@ -67,9 +67,9 @@ SOLAR_BAND = 1.5
 #: Predicted / true remaining lifetime, 10th and 90th percentiles, where the model holds
 #: (B measured, orbit within LEO): `python benchmarks/bench_lifetime.py`, the 4,019
 #: objects with BC_SOURCE NDOT and apogee under 2,000 km that came down between the
-#: 2022-01-25 catalog and 2025-03-06 (the two halves by catalog number agree within a few
-#: hundredths; the benchmark prints them). HISTORY has no hindcast of its own (one
-#: catalog holds no history) and is given NDOT's, its fit over more days being no worse.
+#: 2022-01-25 catalog and 2025-03-06 (the halves by odd and even catalog number give
+#: 0.780-1.206 and 0.772-1.280; the benchmark prints them). HISTORY has no hindcast of
+#: its own (one catalog holds no history) and is given NDOT's.
 MEASURED_SPREAD = (0.775, 1.238)
 #: BC_SOURCE values whose B is measured from the object's own decay.
 MEASURED_B = ("HISTORY", "NDOT")
@@ -140,8 +140,8 @@ class Lifetimes:
             })
         return rows
 
-
     def _remark(self, k: int, at_us: int) -> str | None:
+        """Why the row's prediction may not hold, or None."""
         said = []
         last_burn = self.manoeuvred.get(int(self.snapshot.norad_cat_id[k]))
         if last_burn:
