@@ -456,6 +456,43 @@ def test_plots_of_density_belt_and_evolution(small_db: Path, tmp_path: Path):
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
 
 
+def test_an_orbit_raised_against_drag_is_kept_by_manoeuvres(tmp_path: Path):
+    """Two element sets ten days apart, the second 300 m higher, at 400 km where the
+    newest set's drag (NDOT) would have lowered it by kilometres: only thrust raises an
+    orbit, so B comes from the newest set and the prediction says it assumes the burns
+    stop (before: NDOT too, but no word of it)."""
+    from orbitwatch.catalog import CatalogStore, take_snapshot
+    from orbitwatch.core.orbit import mean_motion_rev_day, semi_major_axis_km
+    from orbitwatch.environment.lifetime import predict_lifetimes
+    from orbitwatch.formats.elements import ElementSet
+    from orbitwatch.formats.tle import write_tle
+
+    weather = write_space_weather(tmp_path / "sw.txt", date(2010, 1, 1), date(2040, 1, 1),
+                                  predicted_from=date(2025, 7, 1))
+    first = datetime(2025, 5, 20, tzinfo=UTC)
+    a1 = float(semi_major_axis_km(15.55))
+    sets = [ElementSet(norad_cat_id=70200, object_name="KEPT SAT", object_id="2024-200A",
+                       epoch=t, mean_motion=round(float(mean_motion_rev_day(a)), 8),
+                       eccentricity=0.0005, inclination=53.0, ra_of_asc_node=0.0,
+                       arg_of_pericenter=0.0, mean_anomaly=0.0, bstar=3e-4,
+                       mean_motion_dot=0.0002)
+            for t, a in ((first, a1), (first + timedelta(days=10), a1 + 0.3))]
+    (tmp_path / "k.3le").write_text(write_tle(sets))
+    db = tmp_path / "k.db"
+    assert _run("catalog", "load", "--db", str(db), str(tmp_path / "k.3le"))[0] == 0
+    with CatalogStore(db) as store:  # the rule alone, without the manoeuvre detector's
+        snap = take_snapshot(store, first + timedelta(days=10, hours=1))
+        result = predict_lifetimes(snap, read_space_weather(weather), store=store, workers=1)
+    row = result.rows()[0]
+    assert row["BC_SOURCE"] == "NDOT" and row["REMARK"] == (
+        "orbit kept by manoeuvres (its history decays less than its drag says): the "
+        "prediction assumes they stop")
+    # through the command the detector finds the raise itself and says when
+    code, out, err = _run("lifetime", "--db", str(db), "--space-weather", str(weather),
+                          "--format", "json")
+    assert code == 0 and json.loads(out)[0]["REMARK"].startswith("manoeuvred"), err
+
+
 @pytest.mark.parametrize(("n1", "b_true"), [
     (15.5, 0.02),  # a small satellite near 350 km
     (14.0, 5.0),  # high area-to-mass debris (MLI, needles) near 900 km, A/m a few m^2/kg
