@@ -327,7 +327,7 @@ def test_pairs_are_chosen_by_either_objects_owner_name_or_number(tmp_path: Path)
 def test_re_entry_of_manoeuvring_objects_says_so_and_takes_drag_from_the_newest_set(
         history_db: Path, shared_data: Path):
     """The ISS reboosted twice in the history: its prediction says it assumes no more
-    burns. TerraSAR-X and TanDEM-X keep their orbit with burns too small to find: over
+    burns, and so do those of the modules and vehicles docked to it. TerraSAR-X and TanDEM-X keep their orbit with burns too small to find: over
     the weeks they decay far less than their drag makes them, which gave a B 30 times too
     small and a lifetime beyond the 200-year horizon at 507 km; their B now comes from
     the newest element set (NDOT) and they say why. The HST decays freely: untouched."""
@@ -337,6 +337,9 @@ def test_re_entry_of_manoeuvring_objects_says_so_and_takes_drag_from_the_newest_
     assert code == 0, err
     rows = {r["NORAD_CAT_ID"]: r for r in json.loads(out)}
     assert rows[ISS]["REMARK"].startswith("manoeuvred (the last seen 2025-09-26)")
+    # the modules and vehicles docked to it carry its element sets, and its burns
+    for docked in (49044, 63520, 64751):
+        assert rows[docked]["REMARK"] == rows[ISS]["REMARK"], docked
     for kept in (TERRASAR, TANDEM):
         row = rows[kept]
         assert row["BC_SOURCE"] == "NDOT" and "orbit kept by manoeuvres" in row["REMARK"]

@@ -276,6 +276,9 @@ def predict_lifetimes(snap: Snapshot, weather: SpaceWeather, *,
         measurable = (from_ndot >= lo) & (from_ndot <= hi)
         kept |= measurable & (from_history < from_ndot * KEPT_DECAY_SHARE)
         kept |= measurable & (rose_against * from_ndot / B_REFERENCE < -RISE_NOISE_KM)
+    kept, manoeuvred = _docked_share(arr.norad_cat_id, arr.epoch_us, arr.mean_motion_rev_day,
+                                     kept, manoeuvred)
+    if store is not None:
         from_history[kept] = np.nan
         take(from_history, "HISTORY")
     take(from_ndot, "NDOT")
@@ -307,6 +310,28 @@ def predict_lifetimes(snap: Snapshot, weather: SpaceWeather, *,
     return Lifetimes(snap, table, b, source, *(to_us(t) for t in (nominal, early, late)),
                      a * (1 - e) - EARTH_RADIUS_KM, a * (1 + e) - EARTH_RADIUS_KM,
                      horizon_years, assumption, manoeuvred, kept)
+
+
+def _docked_share(norad: np.ndarray, epoch_us: np.ndarray, mean_motion: np.ndarray,
+                  kept: np.ndarray, manoeuvred: dict[int, str]
+                  ) -> tuple[np.ndarray, dict[int, str]]:
+    """Objects whose newest element set is another's (docked: a station's modules and
+    visiting vehicles carry its sets) share its manoeuvres: kept and last manoeuvre are
+    spread over each group of identical epoch and mean motion."""
+    _, group = np.unique(np.stack([epoch_us.astype(np.float64), mean_motion], axis=1),
+                         axis=0, return_inverse=True)
+    group = group.ravel()
+    group_kept = np.zeros(group.max() + 1 if len(group) else 0, bool)
+    np.logical_or.at(group_kept, group, kept)
+    last: dict[int, str] = {}
+    for k, n in enumerate(norad.tolist()):
+        if n in manoeuvred:
+            last[int(group[k])] = max(last.get(int(group[k]), ""), manoeuvred[n])
+    shared = dict(manoeuvred)
+    for k, n in enumerate(norad.tolist()):
+        if int(group[k]) in last:
+            shared[int(n)] = last[int(group[k])]
+    return group_kept[group], shared
 
 
 def _interval(life: np.ndarray, life_dense: np.ndarray, life_light: np.ndarray,
