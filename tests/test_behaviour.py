@@ -327,10 +327,11 @@ def test_pairs_are_chosen_by_either_objects_owner_name_or_number(tmp_path: Path)
 def test_re_entry_of_manoeuvring_objects_says_so_and_takes_drag_from_the_newest_set(
         history_db: Path, shared_data: Path):
     """The ISS reboosted twice in the history: its prediction says it assumes no more
-    burns, and so do those of the modules and vehicles docked to it. TerraSAR-X and TanDEM-X keep their orbit with burns too small to find: over
-    the weeks they decay far less than their drag makes them, which gave a B 30 times too
-    small and a lifetime beyond the 200-year horizon at 507 km; their B now comes from
-    the newest element set (NDOT) and they say why. The HST decays freely: untouched."""
+    burns, and so do those of the modules and vehicles docked to it. TerraSAR-X and
+    TanDEM-X keep their orbit with burns too small to find: over the weeks they decay far
+    less than their drag makes them, which gave a B 30 times too small and a lifetime
+    beyond the 200-year horizon at 507 km; their B now comes from the newest element set
+    (NDOT) and they say why. The HST decays freely: untouched."""
     weather = shared_data / "reference/space_weather/sw19571001.txt"
     code, out, err = _run("lifetime", "--db", str(history_db), "--space-weather",
                           str(weather), "--format", "json", "--limit", "0")
