@@ -52,7 +52,7 @@ CLASS_NOTE = ("Object classes: " + ", ".join(f"{k} {v}" for k, v in OBJECT_CLASS
               + ". Orbit classes: ESA's (docs/environment.md).")
 
 
-def _utc(t: datetime) -> str:
+def _shown(t: datetime) -> str:
     """A catalog time as the tables print every time: ISO-8601 UTC, milliseconds, Z."""
     return iso_ms(datetime_to_us(t))
 
@@ -78,7 +78,7 @@ def census_cmd(db, at, by, fmt) -> None:
     with open_catalog(db) as store:
         census = census_at(store, _at(store, at))
     rows = census.counts(by)
-    click.echo(render(rows, fmt, title=f"Census at {_utc(census.at)}: {len(census)} objects",
+    click.echo(render(rows, fmt, title=f"Census at {_shown(census.at)}: {len(census)} objects",
                       notes=[CLASS_NOTE]), nl=False)
 
 
@@ -105,10 +105,10 @@ def density_cmd(db, at, low_km, high_km, step_km, geo, step_deg, plot, fmt) -> N
         census = census_at(store, _at(store, at))
     if geo:
         rows = geo_belt(census, step_deg)
-        title, notes = f"The GEO belt by longitude, catalog at {_utc(census.at)}", [CLASS_NOTE]
+        title, notes = f"The GEO belt by longitude, catalog at {_shown(census.at)}", [CLASS_NOTE]
     else:
         rows = shell_density(census, low_km=low_km, high_km=high_km, step_km=step_km)
-        title, notes = f"Spatial density by altitude, catalog at {_utc(census.at)}", [
+        title, notes = f"Spatial density by altitude, catalog at {_shown(census.at)}", [
             "OBJECTS: the mean number of objects in the shell at any moment (each object "
             "counted for the share of its orbit it spends there, so a fraction); "
             "DENSITY_PER_KM3 that number over the shell's volume; the class columns split "
@@ -202,7 +202,7 @@ def lifetime_cmd(db, at, ids, name, owner, weather, limit, fmt) -> None:
     rows = env.lifetimes.rows(object_rows(env, ObjectSelection.parse(ids, owner, name,
                                                                      "--id")))
     click.echo(render(rows if limit == 0 else rows[:limit], fmt,
-                      title=f"Re-entry predictions, catalog at {_utc(env.census.at)}",
+                      title=f"Re-entry predictions, catalog at {_shown(env.census.at)}",
                       notes=[f"Model: {env.lifetimes.assumption}. DECAY_UTC date of re-entry; "
                              "LIFETIME_YEARS from the catalog time; BC_M2_KG ballistic "
                              "coefficient C_D A / m and BC_SOURCE where it came from."]),
@@ -236,7 +236,7 @@ def compliance_cmd(db, at, owner, scorecard, weather, limit, fmt, out) -> None:
                                            r["VERDICT"] == "NOT_APPLICABLE", r["NORAD_CAT_ID"]))
     rows = rows if limit == 0 else rows[:limit]
     title = (f"{'Scorecard by owner nation' if scorecard else 'Disposal compliance'}, catalog "
-             f"at {_utc(env.census.at)}")
+             f"at {_shown(env.census.at)}")
     notes = [f"Re-entry model: {env.lifetimes.assumption}.",
              "Rules: FCC-5Y (owner US, launched after 2024-09-29), ESA-5Y (owner ESA), "
              "IADC-25Y otherwise; end of mission: launch date for rocket bodies, the "

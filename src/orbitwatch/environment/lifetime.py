@@ -187,8 +187,8 @@ def _history_b(store: CatalogStore, snap: Snapshot, table: DensityTable, history
                cos_i: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """B from each object's semi-major-axis decay over its element sets of the last
     ``history_days`` (NaN where there are fewer than two, 2 days apart, or no decay), and
-    the rise of the semi-major axis (km) over those days where it rose despite drag (the
-    model's decay there for B_REFERENCE, as a negative number; NaN elsewhere)."""
+    where the semi-major axis rose over those days instead, the decay the model gives it
+    there for B_REFERENCE (km, negative; NaN elsewhere)."""
     arr = snap.arrays
     b = np.full(len(snap), np.nan)
     rose_against = np.full(len(snap), np.nan)

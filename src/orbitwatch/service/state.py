@@ -98,49 +98,48 @@ class ServiceState:
 
         return self._cached(self._environments, 2, key, compute)
 
-    def satellites(self, at: datetime) -> CatalogAtTime:
-        """Every object's latest element set at ``at`` (cached per hour and database
-        state)."""
+    def _per_load(self, cache: OrderedDict, limit: int, key: tuple,
+                  compute: Callable[[CatalogStore], Any]) -> Any:
+        """``compute(store)`` cached per ``key`` and database state (the latest load), on
+        a store of its own."""
         with self.store() as store:
             marker = store.latest_load_id()
 
-        def compute() -> CatalogAtTime:
+        def run() -> Any:
             with self.store() as store:
-                # element sets over ten years old at ``at`` say nothing of where the
-                # object is, and deep-space propagation over decades is slow
-                snap = take_snapshot(store, at, max_age_days=MAX_ELEMENT_AGE_DAYS)
-            return CatalogAtTime.of(snap)
+                return compute(store)
 
-        key = (marker, at.replace(minute=0, second=0, microsecond=0))
-        return self._cached(self._satellites, 2, key, compute)
+        return self._cached(cache, limit, (marker, *key), run)
 
+    def satellites(self, at: datetime) -> CatalogAtTime:
+        """Every object's latest element set at ``at`` (cached per hour and database
+        state)."""
+        def compute(store: CatalogStore) -> CatalogAtTime:
+            # element sets over ten years old at ``at`` say nothing of where the object
+            # is, and deep-space propagation over decades is slow
+            return CatalogAtTime.of(take_snapshot(store, at, max_age_days=MAX_ELEMENT_AGE_DAYS))
+
+        hour = at.replace(minute=0, second=0, microsecond=0)
+        return self._per_load(self._satellites, 2, (hour,), compute)
 
     def manoeuvre_scan(self, start: datetime | None, end: datetime | None) -> ManoeuvreScan:
         """The history's manoeuvres in [start, end] (computed once per window and
         database state: 2 s for 15 days of the active catalog, which every object's
         timeline needs whole)."""
-        with self.store() as store:
-            marker = store.latest_load_id()
-
-        def compute() -> ManoeuvreScan:
+        def compute(store: CatalogStore) -> ManoeuvreScan:
             self.behaviour_scans += 1
-            with self.store() as store:
-                return scan_manoeuvres(store, start, end)
+            return scan_manoeuvres(store, start, end)
 
-        return self._cached(self._behaviour, 4, ("manoeuvres", marker, start, end), compute)
+        return self._per_load(self._behaviour, 4, ("manoeuvres", start, end), compute)
 
     def proximity(self, start: datetime, days: int) -> list[dict]:
         """Every proximity pair of ``days`` days from ``start`` (computed once per window
         and database state: a screening of each day's element sets)."""
-        with self.store() as store:
-            marker = store.latest_load_id()
-
-        def compute() -> list[dict]:
+        def compute(store: CatalogStore) -> list[dict]:
             self.behaviour_scans += 1
-            with self.store() as store:
-                return proximity_pairs(store, start, days, workers=self.jobs.workers)
+            return proximity_pairs(store, start, days, workers=self.jobs.workers)
 
-        return self._cached(self._behaviour, 4, ("proximity", marker, start, days), compute)
+        return self._per_load(self._behaviour, 4, ("proximity", start, days), compute)
 
 
 def service_state(request: Request) -> ServiceState:
